@@ -1,0 +1,73 @@
+/**
+ * RFC 6749 §5.1 and §5.2 — writes token endpoint answers with the wire options' shapes: the
+ * success body with `Cache-Control: no-store` and `Pragma: no-cache`, and every error through
+ * `renderOAuthError` (one module), after the profile's status override and extra headers.
+ */
+import type { Request, Response } from 'express';
+import type { ErrorBodyFormat } from '../errors';
+import { isOAuthError, OAuthError, renderOAuthError, rfcErrorBody } from '../errors';
+import { callHookSafely } from './hooks';
+import type { TokenResponse } from './grants';
+import type { ResponseWireOptions } from './wire';
+
+const NO_STORE = Object.freeze({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+
+export interface Responder {
+  success(req: Request, res: Response, body: TokenResponse): void;
+  /** Anything that is not an `OAuthError` is a bare `server_error`, never a message or a stack. */
+  error(req: Request, res: Response, error: unknown): void;
+}
+
+/**
+ * @example
+ * const respond = responder(wire);
+ * respond.success(req, res, { access_token, token_type: 'Bearer', expires_in: 600 });
+ */
+export function responder(wire: ResponseWireOptions): Responder {
+  const { responseHeaders, errorStatus } = wire;
+  const errorFormat = safeFormat(wire.errorFormat);
+
+  function extraHeaders(req: Request, res: Response): void {
+    if (!responseHeaders) return;
+    callHookSafely(() => {
+      const headers = responseHeaders(req);
+      if (headers) res.set(headers);
+    });
+  }
+
+  return {
+    success(req, res, body) {
+      extraHeaders(req, res);
+      res.status(200).set(NO_STORE).json(body);
+    },
+    error(req, res, error) {
+      extraHeaders(req, res);
+      renderOAuthError(res, withProfileStatus(error, errorStatus), errorFormat);
+    },
+  };
+}
+
+function withProfileStatus(error: unknown, errorStatus: ResponseWireOptions['errorStatus']): unknown {
+  if (!errorStatus || !isOAuthError(error)) return error;
+  let status: number | undefined;
+  try {
+    status = errorStatus(error);
+  } catch {
+    return error;
+  }
+  if (status === undefined || status === error.status || !Number.isInteger(status) || status < 400 || status > 599) {
+    return error;
+  }
+  return new OAuthError(error.code, error.description, { status, headers: { ...error.headers } });
+}
+
+/** A profile's error format that throws falls back to the RFC body rather than breaking the answer. */
+function safeFormat(format: ErrorBodyFormat): ErrorBodyFormat {
+  return (error) => {
+    try {
+      return format(error);
+    } catch {
+      return rfcErrorBody(error);
+    }
+  };
+}
