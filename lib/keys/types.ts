@@ -47,11 +47,18 @@ export interface AccessTokenClaims {
   sub: string;
   client_id: string;
   aud: string | string[];
-  scope: string | string[];
+  /** Optional (RFC 9068 §2.2.3): absent means no scopes. */
+  scope?: string | string[];
   iat: number;
   exp: number;
   jti: string;
   [claim: string]: unknown;
+}
+
+/** What changed in a key source: a key added, made the active signer, or removed from verification. */
+export interface KeySourceChange {
+  type: 'added' | 'activated' | 'retired';
+  kid: string;
 }
 
 /** Anything that finds the key for a token's `kid` (a local keyring, a remote JWKS). */
@@ -60,4 +67,6 @@ export interface VerificationKeySource {
   getVerificationKey(kid: string | undefined, alg: string | undefined): Promise<VerificationKey | undefined>;
   /** The algorithms that may ever be accepted: the algorithms of the configured keys. */
   algorithms(): readonly SigningAlgorithm[];
+  /** Hears key changes (a rotation); returns the function that stops listening. Optional. */
+  onChange?(listener: (change: KeySourceChange) => void): () => void;
 }

@@ -1,0 +1,108 @@
+/**
+ * From a bearer token to `req.auth`, or the RFC 6750 §3 error that refuses it.
+ *
+ * Verification (signature, issuer, type, time: `lib/keys/jwt.ts`) is done once per token and
+ * remembered in the token cache; what depends on the route — audience, time again, revocation,
+ * scope — runs on every request, so a cached token still fails a route it does not fit.
+ */
+import type { OAuthError } from '../errors';
+import { checkAccessTokenClaims } from '../keys/claims';
+import { checkTokenType, verifyJwt } from '../keys/jwt';
+import type { AccessTokenClaims } from '../keys/types';
+import { insufficientScope, invalidToken, verificationFailure, verificationUnavailable } from './bearer-errors';
+import type { RequireTokenSettings } from './options';
+import { hasRequiredScopes, tokenScopes } from './scope';
+import type { CachedVerification } from './token-cache';
+import type { AccessTokenAuth } from './types';
+
+/** Resolves with the request's auth, rejects with an `OAuthError`. */
+export type TokenAuthenticator = (token: string) => Promise<AccessTokenAuth>;
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const member of Object.values(value)) deepFreeze(member);
+  }
+  return value;
+}
+
+function authFrom(claims: Readonly<AccessTokenClaims>, scopes: string[]): AccessTokenAuth {
+  return {
+    clientId: claims.client_id,
+    scopes,
+    audience: Array.isArray(claims.aud) ? [...claims.aud] : [claims.aud],
+    jti: claims.jti,
+    expiresAt: new Date(claims.exp * 1000),
+    claims,
+  };
+}
+
+/**
+ * @example
+ * const authenticate = tokenAuthenticator(resolveRequireTokenOptions(options));
+ * const auth = await authenticate(token); // or throws OAuthError
+ */
+export function tokenAuthenticator(settings: RequireTokenSettings): TokenAuthenticator {
+  const { keys, cache, realm, now } = settings;
+
+  /** The route-independent proof about a token: from the cache (re-checked against this route's clock, issuer and types) or fresh. */
+  async function verified(token: string): Promise<CachedVerification> {
+    const cached = cache?.lookup(token);
+    if (cached && cached.source === keys) {
+      checkTokenType(cached.header, settings.acceptedTypes);
+      checkAccessTokenClaims(cached.claims, {
+        issuer: settings.issuer,
+        audience: settings.audience,
+        clockTolerance: settings.clockTolerance,
+        nowSeconds: Math.floor(now() / 1000),
+      });
+      return cached;
+    }
+    const result = await verifyJwt(token, keys, {
+      issuer: settings.issuer,
+      audience: settings.audience,
+      clockTolerance: settings.clockTolerance,
+      maxClockTolerance: settings.maxClockTolerance,
+      acceptedTypes: settings.acceptedTypes,
+      maxTokenLength: settings.maxTokenLength,
+      now,
+    });
+    const entry: CachedVerification = {
+      claims: deepFreeze(result.claims),
+      header: Object.freeze({ ...result.header }),
+      kid: result.key.kid,
+      source: keys,
+    };
+    cache?.remember(token, entry, result.claims.exp * 1000 - now());
+    return entry;
+  }
+
+  async function checkRevocation(claims: Readonly<AccessTokenClaims>): Promise<OAuthError | undefined> {
+    const { isRevoked } = settings;
+    if (!isRevoked) return undefined;
+    let revoked: boolean;
+    try {
+      revoked = await isRevoked(claims);
+    } catch {
+      if (settings.failOpenOnRevocationError) return undefined;
+      return verificationUnavailable('The access token could not be checked for revocation; try again later.');
+    }
+    return revoked === false ? undefined : invalidToken(realm, 'The access token has been revoked.');
+  }
+
+  return async (token) => {
+    let entry: CachedVerification;
+    try {
+      entry = await verified(token);
+    } catch (error) {
+      throw verificationFailure(realm, error);
+    }
+    const revoked = await checkRevocation(entry.claims);
+    if (revoked) throw revoked;
+    const scopes = tokenScopes(entry.claims.scope);
+    if (!hasRequiredScopes(scopes, settings.requiredScopes, settings.scopeMatch)) {
+      throw insufficientScope(realm, settings.requiredScopes);
+    }
+    return authFrom(entry.claims, scopes);
+  };
+}

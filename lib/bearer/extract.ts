@@ -1,0 +1,101 @@
+/**
+ * RFC 6750 §2 — where an access token may travel: the `Authorization: Bearer` header (§2.1), and
+ * only when the route allows it the form body (§2.2) or the query (§2.3). Exactly one place per
+ * request (§2: "MUST NOT use more than one method").
+ *
+ * Runs before Passport so that every malformed case has a precise answer: the header must be
+ * `Bearer` + one space + a token68 (RFC 7235 §2.1), and a token longer than the limit is refused
+ * before any other look at it. A header of another scheme is no bearer credential at all.
+ * The body is read only if the host app already parsed it; this module never parses one.
+ */
+import type { Request } from 'express';
+import type { OAuthError } from '../errors';
+import { invalidToken, malformedRequest } from './bearer-errors';
+
+/** RFC 7235 §2.1 token68. */
+const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+export interface TokenPlacementOptions {
+  /** Accept `?access_token=` (RFC 6750 §2.3, not recommended); refused with 400 by default. */
+  allowQueryToken?: boolean;
+  /** Accept `access_token` in a body the host app has parsed (RFC 6750 §2.2); refused with 400 by default. */
+  allowBodyToken?: boolean;
+}
+
+export interface ExtractionSettings {
+  realm: string;
+  allowQueryToken: boolean;
+  allowBodyToken: boolean;
+  maxTokenLength: number;
+}
+
+export type Extraction = { kind: 'none' } | { kind: 'token'; token: string } | { kind: 'refused'; error: OAuthError };
+
+function parameterOf(container: unknown): { present: boolean; value: unknown } {
+  if (typeof container !== 'object' || container === null || !Object.hasOwn(container, 'access_token')) {
+    return { present: false, value: undefined };
+  }
+  return { present: true, value: (container as Record<string, unknown>).access_token };
+}
+
+function readQuery(req: Request): unknown {
+  try {
+    return req.query;
+  } catch {
+    return undefined;
+  }
+}
+
+function checkToken(token: unknown, settings: ExtractionSettings, where: string): Extraction {
+  if (typeof token !== 'string' || token.length === 0) {
+    return { kind: 'refused', error: malformedRequest(settings.realm, `The access token in the ${where} is malformed.`) };
+  }
+  if (token.length > settings.maxTokenLength) {
+    return { kind: 'refused', error: invalidToken(settings.realm, 'The access token is too large.') };
+  }
+  if (!TOKEN68.test(token)) {
+    return { kind: 'refused', error: malformedRequest(settings.realm, `The access token in the ${where} is malformed.`) };
+  }
+  return { kind: 'token', token };
+}
+
+function fromHeader(header: string | undefined, settings: ExtractionSettings): Extraction {
+  if (header === undefined) return { kind: 'none' };
+  const space = header.indexOf(' ');
+  const scheme = space === -1 ? header : header.slice(0, space);
+  if (scheme.toLowerCase() !== 'bearer') return { kind: 'none' };
+  if (space === -1) return { kind: 'refused', error: malformedRequest(settings.realm, 'The Authorization header carries no token.') };
+  return checkToken(header.slice(space + 1), settings, 'Authorization header');
+}
+
+/**
+ * Finds the one access token of a request, or why it is refused.
+ *
+ * @example
+ * const found = extractBearerToken(req, { realm: 'api', allowQueryToken: false, allowBodyToken: false, maxTokenLength: 8192 });
+ * if (found.kind === 'refused') renderOAuthError(res, found.error);
+ */
+export function extractBearerToken(req: Request, settings: ExtractionSettings): Extraction {
+  const query = parameterOf(readQuery(req));
+  const body = parameterOf(req.body);
+  if (query.present && !settings.allowQueryToken) {
+    return {
+      kind: 'refused',
+      error: malformedRequest(settings.realm, 'Access tokens are accepted in the Authorization header only, not in the query.'),
+    };
+  }
+  if (body.present && !settings.allowBodyToken) {
+    return {
+      kind: 'refused',
+      error: malformedRequest(settings.realm, 'Access tokens are accepted in the Authorization header only, not in the body.'),
+    };
+  }
+  const header = fromHeader(req.headers.authorization, settings);
+  const carriers = [header.kind !== 'none', query.present, body.present].filter(Boolean).length;
+  if (carriers > 1) {
+    return { kind: 'refused', error: malformedRequest(settings.realm, 'The request carries more than one access token.') };
+  }
+  if (query.present) return checkToken(query.value, settings, 'query');
+  if (body.present) return checkToken(body.value, settings, 'body');
+  return header;
+}

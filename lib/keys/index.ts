@@ -1,0 +1,55 @@
+/**
+ * Signing and verification keys: the keyring, JWT signing and verification (the only use of
+ * jsonwebtoken), the JWKS endpoint and remote JWKS. Everything outside `lib/keys` imports from here.
+ */
+export type {
+  AccessTokenClaims,
+  JsonWebKeySet,
+  KeySourceChange,
+  PublicJwk,
+  SigningAlgorithm,
+  SigningKey,
+  VerificationKey,
+  VerificationKeySource,
+} from './types';
+export { SIGNING_ALGORITHMS } from './types';
+export type {
+  AddKeyOptions,
+  GenerateKeyOptions,
+  JwkKeyringOptions,
+  NewKey,
+  PemKeyringOptions,
+  RetireKeyOptions,
+  SecretKeyringOptions,
+} from './keyring';
+export { Keyring, KeyringError } from './keyring';
+export type { KeyInput } from './key-material';
+export { KeyMaterialError } from './key-material';
+export { jwkThumbprint, keyThumbprint } from './thumbprint';
+export type { JwtVerificationErrorCode } from './errors';
+export { JwtVerificationError, KeySourceUnavailableError } from './errors';
+export type {
+  JwtClaimOptions,
+  JwtClockOptions,
+  JwtHeader,
+  JwtHeaderOptions,
+  SignJwtOptions,
+  UnverifiedJwt,
+  VerifiedJwt,
+  VerifyJwtOptions,
+} from './jwt';
+export {
+  DEFAULT_MAX_TOKEN_LENGTH,
+  DEFAULT_TOKEN_TYPE,
+  checkClockTolerance,
+  checkTokenType,
+  decodeJwtUnverified,
+  signJwt,
+  verifyJwt,
+} from './jwt';
+export type { ClaimExpectations } from './claims';
+export { checkAccessTokenClaims } from './claims';
+export type { JwksHandlerOptions } from './jwks-handler';
+export { jwksHandler } from './jwks-handler';
+export type { JwksCacheOptions, JwksRateLimitOptions, JwksRequestOptions, RemoteJwksOptions } from './remote-jwks';
+export { REMOTE_JWKS_DEFAULT_ALGORITHMS, RemoteJwks } from './remote-jwks';

@@ -1,0 +1,250 @@
+/**
+ * Signing and verifying JWT access tokens (RFC 7519, RFC 7515, RFC 9068 §2 and §4).
+ *
+ * The only module in the project that imports jsonwebtoken. Signing takes a parsed `SigningKey`;
+ * verification decodes the header itself first (length bound before any parsing, strict base64url
+ * and JSON), takes the algorithm allow-list from the key source (never `none`, never an algorithm
+ * the key does not belong to), finds the key by `kid`, lets jsonwebtoken check the signature with
+ * exactly that key's algorithm, then checks the claims (`claims.ts`).
+ */
+import jsonwebtoken from 'jsonwebtoken';
+import { checkAccessTokenClaims } from './claims';
+import { JwtVerificationError, KeySourceUnavailableError } from './errors';
+import type { AccessTokenClaims, SigningAlgorithm, SigningKey, VerificationKey, VerificationKeySource } from './types';
+
+export const DEFAULT_TOKEN_TYPE = 'at+jwt';
+export const DEFAULT_MAX_TOKEN_LENGTH = 8192;
+export const DEFAULT_CLOCK_TOLERANCE = 5;
+/** The largest `clockTolerance` accepted unless `maxClockTolerance` raises it (seconds). */
+export const MAX_CLOCK_TOLERANCE = 5;
+
+export interface SignJwtOptions {
+  /** The `typ` header; `at+jwt` by default (RFC 9068 §2.1). */
+  typ?: string;
+}
+
+export interface JwtClaimOptions {
+  /** Accepted `iss` values. */
+  issuer?: string | string[];
+  /** At least one must be among the token's `aud`. */
+  audience?: string | string[];
+}
+
+export interface JwtClockOptions {
+  /** Seconds of skew allowed on `exp`, `nbf`, `iat`; 5 by default, at most `maxClockTolerance`. */
+  clockTolerance?: number;
+  /** The ceiling for `clockTolerance` (5 by default); raise it explicitly to allow more skew. */
+  maxClockTolerance?: number;
+  /** The time in milliseconds since the epoch; `Date.now` by default. */
+  now?: () => number;
+}
+
+export interface JwtHeaderOptions {
+  /** Accepted `typ` values when the header has one (case-insensitive, `application/` prefix optional); `['at+jwt']` by default. */
+  acceptedTypes?: string[];
+  /** Tokens longer than this are refused before any parsing; 8192 by default. */
+  maxTokenLength?: number;
+}
+
+export interface VerifyJwtOptions extends JwtClaimOptions, JwtClockOptions, JwtHeaderOptions {}
+
+export interface JwtHeader {
+  alg: string;
+  kid?: string;
+  typ?: string;
+  [parameter: string]: unknown;
+}
+
+export interface VerifiedJwt {
+  header: JwtHeader & { alg: SigningAlgorithm };
+  claims: AccessTokenClaims;
+  /** The key that verified the signature. */
+  key: VerificationKey;
+}
+
+export interface UnverifiedJwt {
+  header: JwtHeader;
+  payload: Record<string, unknown>;
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+function malformed(message: string): JwtVerificationError {
+  return new JwtVerificationError('ERR_JWT_MALFORMED', message);
+}
+
+/** Decodes one base64url JSON-object segment strictly; never throws anything but `ERR_JWT_MALFORMED`. */
+function decodeSegment(segment: string | undefined, what: string): Record<string, unknown> {
+  if (segment === undefined || !BASE64URL.test(segment) || segment.length % 4 === 1) {
+    throw malformed(`The JWT ${what} is not base64url.`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+  } catch {
+    throw malformed(`The JWT ${what} is not JSON.`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw malformed(`The JWT ${what} is not a JSON object.`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function decodeHeader(segment: string | undefined): JwtHeader {
+  const header = decodeSegment(segment, 'header');
+  if (typeof header.alg !== 'string') throw malformed('The JWT header has no alg.');
+  if (header.kid !== undefined && typeof header.kid !== 'string') throw malformed('The JWT kid is not a string.');
+  if (header.typ !== undefined && typeof header.typ !== 'string') throw malformed('The JWT typ is not a string.');
+  // RFC 7515 §4.1.11: we understand no header extension, so any `crit` must be refused.
+  if (header.crit !== undefined) throw malformed('The JWT header lists critical extensions this verifier does not support.');
+  return header as JwtHeader;
+}
+
+function splitToken(token: unknown, maxTokenLength: number): [string, string, string] {
+  if (typeof token !== 'string' || token.length === 0) throw malformed('The token is empty.');
+  if (token.length > maxTokenLength) {
+    throw new JwtVerificationError('ERR_JWT_TOO_LARGE', `The token is longer than ${maxTokenLength} characters.`);
+  }
+  const parts = token.split('.');
+  if (parts.length !== 3) throw malformed('A JWT has three dot-separated parts.');
+  return parts as [string, string, string];
+}
+
+/** `application/at+jwt` and `AT+JWT` both name `at+jwt` (RFC 7515 §4.1.9). */
+function normaliseType(typ: string): string {
+  const lower = typ.toLowerCase();
+  return lower.startsWith('application/') ? lower.slice('application/'.length) : lower;
+}
+
+/**
+ * Throws `ERR_JWT_CLAIM` (claim `typ`) unless the header has no `typ` or one of `acceptedTypes`
+ * (`['at+jwt']` by default; case-insensitive, `application/` prefix optional).
+ *
+ * @example
+ * checkTokenType({ alg: 'RS256', typ: 'application/at+jwt' }); // passes
+ */
+export function checkTokenType(header: Pick<JwtHeader, 'typ'>, acceptedTypes: readonly string[] = [DEFAULT_TOKEN_TYPE]): void {
+  if (header.typ === undefined) return;
+  const wanted = normaliseType(header.typ);
+  if (!acceptedTypes.some((accepted) => normaliseType(accepted) === wanted)) {
+    throw new JwtVerificationError('ERR_JWT_CLAIM', `The token type ${header.typ} is not accepted.`, 'typ');
+  }
+}
+
+/**
+ * Throws unless `clockTolerance` is a number of seconds from 0 to `maxClockTolerance` (5 by default).
+ * `requireToken` calls it once, at construction.
+ */
+export function checkClockTolerance(clockTolerance: unknown, maxClockTolerance: unknown = MAX_CLOCK_TOLERANCE): number {
+  if (typeof maxClockTolerance !== 'number' || !Number.isFinite(maxClockTolerance) || maxClockTolerance < 0) {
+    throw new RangeError('maxClockTolerance must be a non-negative number of seconds.');
+  }
+  const value = clockTolerance ?? DEFAULT_CLOCK_TOLERANCE;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > maxClockTolerance) {
+    throw new RangeError(`clockTolerance must be a number of seconds from 0 to ${maxClockTolerance}.`);
+  }
+  return value;
+}
+
+/**
+ * Signs an access token with the keyring's active key: header `alg`, `typ` (`at+jwt`), `kid`.
+ * The payload carries its own `iat` and `exp`; nothing is added to it.
+ *
+ * @example
+ * const now = Math.floor(Date.now() / 1000);
+ * const token = signJwt({ iss, sub: clientId, client_id: clientId, aud: ['api'], scope: 'read',
+ *   iat: now, exp: now + 600, jti: randomUUID() }, keyring.signingKey);
+ */
+export function signJwt(payload: Record<string, unknown>, key: SigningKey, options: SignJwtOptions = {}): string {
+  const typ = options.typ ?? DEFAULT_TOKEN_TYPE;
+  return jsonwebtoken.sign({ ...payload }, key.key, {
+    algorithm: key.alg,
+    // jsonwebtoken deletes `iat` under noTimestamp and adds one without it: keep the payload's own,
+    // add none when it has none.
+    noTimestamp: payload.iat === undefined,
+    header: { alg: key.alg, typ, kid: key.kid },
+  });
+}
+
+/**
+ * Decodes a JWT WITHOUT checking its signature or claims — for introspection of a token already
+ * verified elsewhere, or for logging. Never use the result to grant access.
+ *
+ * @example
+ * const { header, payload } = decodeJwtUnverified(token);
+ */
+export function decodeJwtUnverified(token: string, maxTokenLength = DEFAULT_MAX_TOKEN_LENGTH): UnverifiedJwt {
+  const [headerSegment, payloadSegment] = splitToken(token, maxTokenLength);
+  return { header: decodeHeader(headerSegment), payload: decodeSegment(payloadSegment, 'payload') };
+}
+
+async function lookUpKey(keys: VerificationKeySource, header: JwtHeader): Promise<VerificationKey> {
+  let key: VerificationKey | undefined;
+  try {
+    key = await keys.getVerificationKey(header.kid, header.alg);
+  } catch (error) {
+    if (error instanceof KeySourceUnavailableError) {
+      throw new JwtVerificationError('ERR_JWKS_UNAVAILABLE', 'The verification keys could not be fetched.');
+    }
+    key = undefined;
+  }
+  if (!key || key.alg !== header.alg) {
+    throw new JwtVerificationError('ERR_JWT_KEY_NOT_FOUND', 'No verification key matches the token kid and alg.');
+  }
+  return key;
+}
+
+function checkSignature(token: string, key: VerificationKey): void {
+  try {
+    jsonwebtoken.verify(token, key.key, { algorithms: [key.alg], ignoreExpiration: true, ignoreNotBefore: true });
+  } catch (error) {
+    const invalidAlgorithm = error instanceof jsonwebtoken.JsonWebTokenError && error.message === 'invalid algorithm';
+    throw new JwtVerificationError(
+      invalidAlgorithm ? 'ERR_JWT_ALG' : 'ERR_JWT_SIGNATURE',
+      invalidAlgorithm ? 'The token algorithm is not accepted.' : 'The token signature is invalid.',
+    );
+  }
+}
+
+/**
+ * Verifies an access token: size, header, algorithm, key, signature, then claims. Every failure is
+ * a `JwtVerificationError` with a stable `code`.
+ *
+ * @example
+ * try {
+ *   const { claims } = await verifyJwt(token, keyring, { issuer: 'https://as.example', audience: 'api' });
+ * } catch (error) {
+ *   if (error instanceof JwtVerificationError && error.code === 'ERR_JWT_EXPIRED') { … }
+ * }
+ */
+export async function verifyJwt(
+  token: string,
+  keys: VerificationKeySource,
+  options: VerifyJwtOptions = {},
+): Promise<VerifiedJwt> {
+  const clockTolerance = checkClockTolerance(options.clockTolerance, options.maxClockTolerance);
+  const [headerSegment, payloadSegment, signatureSegment] = splitToken(
+    token,
+    options.maxTokenLength ?? DEFAULT_MAX_TOKEN_LENGTH,
+  );
+  const header = decodeHeader(headerSegment);
+
+  const accepted = keys.algorithms() as readonly string[];
+  if (header.alg.toLowerCase() === 'none' || !accepted.includes(header.alg)) {
+    throw new JwtVerificationError('ERR_JWT_ALG', `The algorithm ${header.alg} is not accepted.`);
+  }
+  checkTokenType(header, options.acceptedTypes);
+  if (!BASE64URL.test(signatureSegment)) throw malformed('The JWT has no signature.');
+  const payload = decodeSegment(payloadSegment, 'payload');
+
+  const key = await lookUpKey(keys, header);
+  checkSignature(token, key);
+  const now = options.now ?? Date.now;
+  const claims = checkAccessTokenClaims(payload, {
+    issuer: options.issuer,
+    audience: options.audience,
+    clockTolerance,
+    nowSeconds: Math.floor(now() / 1000),
+  });
+  return { header: header as JwtHeader & { alg: SigningAlgorithm }, claims, key };
+}
