@@ -12,6 +12,7 @@ export type {
   NewClient,
 } from './client-store';
 export { GRANT_TYPES } from './client-store';
+export { isPossibleClientId } from './validate';
 export type { ClientStoreErrorCode } from './errors';
 export { ClientStoreError, DuplicateClientError, InvalidClientRecordError, StoreUnavailableError } from './errors';
 export {

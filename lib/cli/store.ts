@@ -1,0 +1,101 @@
+/**
+ * The CLI's client store: MongoDB by default (`--mongodb-uri` or `MONGODB_URI`), or whatever a
+ * `StoreFactory` opens (the tests hand in a `MemoryClientStore`). A database that cannot be
+ * reached becomes one line naming it, with any password in its URI masked.
+ */
+import mongoose from 'mongoose';
+import type { ClientStore } from '../clients';
+import { MongoClientStore } from '../clients';
+import { CommandError, UsageError, shortReason } from './errors';
+
+export interface StoreConnectionOptions {
+  /** `--mongodb-uri`, else `MONGODB_URI`; absent when neither is set. */
+  mongodbUri?: string;
+  /** How long to wait for the database, in milliseconds (`--timeout-ms`). */
+  timeoutMs: number;
+}
+
+/** An open store and how to let go of it. */
+export interface OpenedStore {
+  store: ClientStore;
+  /** Names the store in error messages, e.g. `MongoDB at mongodb://app:****@db/clients`. */
+  description: string;
+  close(): Promise<void>;
+}
+
+/** Opens the store a command runs against; throws `UsageError` or `CommandError` with one clear line. */
+export type StoreFactory = (options: StoreConnectionOptions) => Promise<OpenedStore>;
+
+const MONGODB_SCHEME = /^mongodb(?:\+srv)?:\/\//i;
+/** `scheme://userinfo@` — the userinfo ends at the last `@` before the first `/`, `?` or `#`. */
+const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i;
+/** Query parameters that carry a credential (`tlsCertificateKeyFilePassword`, …). */
+const SECRET_PARAMETER = /([?&][^=&#]*(?:password|secret)[^=&#]*=)[^&#]*/gi;
+
+/**
+ * The URI with its password (and any password-like query parameter) replaced by `****`.
+ *
+ * @example
+ * maskUri('mongodb://app:s3cret@db:27017/clients'); // 'mongodb://app:****@db:27017/clients'
+ */
+export function maskUri(uri: string): string {
+  return uri
+    .replace(USERINFO, (_match, scheme: string, userinfo: string) => {
+      const colon = userinfo.indexOf(':');
+      return colon === -1 ? `${scheme}${userinfo}@` : `${scheme}${userinfo.slice(0, colon)}:****@`;
+    })
+    .replace(SECRET_PARAMETER, '$1****');
+}
+
+/** The password of a URI, so a driver message that happens to repeat it can be scrubbed. */
+function passwordOf(uri: string): string | undefined {
+  const userinfo = USERINFO.exec(uri)?.[2];
+  const colon = userinfo?.indexOf(':') ?? -1;
+  const password = userinfo !== undefined && colon !== -1 ? userinfo.slice(colon + 1) : '';
+  return password.length > 0 ? password : undefined;
+}
+
+function unreachable(uri: string, error: unknown): CommandError {
+  let reason = shortReason(error);
+  const password = passwordOf(uri);
+  if (password !== undefined) reason = reason.split(password).join('****');
+  return new CommandError(`cannot reach MongoDB at ${maskUri(uri)}: ${reason}`);
+}
+
+/**
+ * Connects to MongoDB with `mongoose.createConnection(uri, { serverSelectionTimeoutMS })` and
+ * opens a `MongoClientStore` on it (its unique index built). Throws `UsageError` when no URI is
+ * given or it is not a MongoDB URI, `CommandError` when the server cannot be reached.
+ *
+ * @example
+ * const { store, close } = await openMongoStore({ mongodbUri: 'mongodb://127.0.0.1/auth', timeoutMs: 5000 });
+ */
+export const openMongoStore: StoreFactory = async ({ mongodbUri, timeoutMs }) => {
+  if (mongodbUri === undefined || mongodbUri.trim() === '') {
+    throw new UsageError('no database: pass --mongodb-uri URI or set MONGODB_URI');
+  }
+  const uri = mongodbUri.trim();
+  if (!MONGODB_SCHEME.test(uri)) {
+    throw new UsageError(`--mongodb-uri must start with mongodb:// or mongodb+srv:// (got ${maskUri(uri).slice(0, 100)})`);
+  }
+  let connection: mongoose.Connection;
+  try {
+    connection = mongoose.createConnection(uri, { serverSelectionTimeoutMS: timeoutMs });
+  } catch (error) {
+    throw new UsageError(`--mongodb-uri is not a valid MongoDB URI: ${shortReason(error)}`);
+  }
+  const close = async (): Promise<void> => {
+    await connection.close(true).catch(() => undefined);
+  };
+  try {
+    await connection.asPromise();
+    const store = await MongoClientStore.init(connection, { operationTimeoutMs: timeoutMs });
+    return { store, description: `MongoDB at ${maskUri(uri)}`, close };
+  } catch (error) {
+    await close();
+    if (error instanceof Error && error.name === 'MongoParseError') {
+      throw new UsageError(`--mongodb-uri is not a valid MongoDB URI: ${shortReason(error)}`);
+    }
+    throw unreachable(uri, error);
+  }
+};
