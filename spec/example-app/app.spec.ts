@@ -17,6 +17,22 @@ async function adminToken(example: ExampleApp): Promise<string> {
   return res.body.access_token as string;
 }
 
+/** Registers a client through the API with the admin token, then gets it an access token. */
+async function registeredClientToken(example: ExampleApp, metadata: Record<string, unknown>) {
+  const created = await request(example.app)
+    .post('/oauth2/register')
+    .set('Authorization', `Bearer ${await adminToken(example)}`)
+    .send(metadata);
+  expect(created.status).toBe(201);
+  const token = await request(example.app)
+    .post('/oauth2/token')
+    .auth(created.body.client_id as string, created.body.client_secret as string)
+    .type('form')
+    .send({ grant_type: 'client_credentials' });
+  expect(token.status).toBe(200);
+  return { clientId: created.body.client_id as string, accessToken: token.body.access_token as string };
+}
+
 describe('example app — the contract routes', () => {
   let example: ExampleApp;
 
@@ -71,21 +87,13 @@ describe('example app — the contract routes', () => {
   });
 
   it('gives a client with no audience the API audience, so the demo API accepts its token', async () => {
-    const created = await request(example.app)
-      .post('/oauth2/register')
-      .set('Authorization', `Bearer ${await adminToken(example)}`)
-      .send({ client_name: 'payer', scope: 'disburse' });
-    const token = await request(example.app)
-      .post('/oauth2/token')
-      .auth(created.body.client_id as string, created.body.client_secret as string)
-      .type('form')
-      .send({ grant_type: 'client_credentials' });
+    const { clientId, accessToken } = await registeredClientToken(example, { client_name: 'payer', scope: 'disburse' });
     const payment = await request(example.app)
       .post('/api/payments')
-      .set('Authorization', `Bearer ${token.body.access_token as string}`)
+      .set('Authorization', `Bearer ${accessToken}`)
       .send({ amount: 12.5 });
     expect(payment.status).toBe(201);
-    expect(payment.body).toMatchObject({ amount: 12.5, status: 'accepted', client_id: created.body.client_id });
+    expect(payment.body).toMatchObject({ amount: 12.5, status: 'accepted', client_id: clientId });
   });
 
   it('refuses the admin token on the demo API (audience $ISSUER is not $API_AUDIENCE)', async () => {
@@ -95,18 +103,10 @@ describe('example app — the contract routes', () => {
   });
 
   it('answers a bad payment body and an unknown route with JSON errors, not HTML', async () => {
-    const created = await request(example.app)
-      .post('/oauth2/register')
-      .set('Authorization', `Bearer ${await adminToken(example)}`)
-      .send({ client_name: 'payer', scope: 'disburse' });
-    const token = await request(example.app)
-      .post('/oauth2/token')
-      .auth(created.body.client_id as string, created.body.client_secret as string)
-      .type('form')
-      .send({ grant_type: 'client_credentials' });
+    const { accessToken } = await registeredClientToken(example, { client_name: 'payer', scope: 'disburse' });
     const malformed = await request(example.app)
       .post('/api/payments')
-      .set('Authorization', `Bearer ${token.body.access_token as string}`)
+      .set('Authorization', `Bearer ${accessToken}`)
       .set('Content-Type', 'application/json')
       .send('{"amount":');
     expect(malformed.status).toBe(400);
