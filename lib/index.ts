@@ -8,6 +8,8 @@
  * - `MemoryClientStore`, `MongoClientStore` and the secret helpers (lib/clients): the client registry.
  * - `authorizationServerMetadata` (lib/discovery): RFC 8414.
  * - `OAuthError` and friends (lib/errors): the one place errors are rendered.
+ * - `MemoryBruteForceLimiter`, `MongoBruteForceLimiter` (lib/hardening): brute-force protection of the token endpoint.
+ * - `Logger`, `LOG_REDACT_PATHS` (lib/logging): the optional logger port (a pino logger fits).
  *
  * @example
  * import express from 'express';
@@ -27,3 +29,5 @@ export * from './token';
 export * from './registration';
 export * from './discovery/metadata';
 export * from './lifecycle';
+export * from './hardening';
+export * from './logging';

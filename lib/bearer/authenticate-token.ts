@@ -6,6 +6,7 @@
  * scope — runs on every request, so a cached token still fails a route it does not fit.
  */
 import type { OAuthError } from '../errors';
+import { describeErrorForLog, log } from '../logging';
 import { checkAccessTokenClaims } from '../keys/claims';
 import { checkTokenType, verifyJwt } from '../keys/jwt';
 import type { AccessTokenClaims } from '../keys/types';
@@ -83,7 +84,10 @@ export function tokenAuthenticator(settings: RequireTokenSettings): TokenAuthent
     let revoked: boolean;
     try {
       revoked = await isRevoked(claims);
-    } catch {
+    } catch (error) {
+      const policy = settings.failOpenOnRevocationError ? 'fail-open' : 'fail-closed';
+      const fields = { event: 'oauth.revocation_check_failed', policy, jti: claims.jti, error: describeErrorForLog(error) };
+      log(settings.logger, 'warn', fields, `the revocation check failed (${policy})`);
       if (settings.failOpenOnRevocationError) return undefined;
       return verificationUnavailable('The access token could not be checked for revocation; try again later.');
     }

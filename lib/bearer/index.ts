@@ -6,6 +6,7 @@ export type { AccessTokenAuth } from './types';
 export type {
   ChallengeOptions,
   KeySourceOptions,
+  LoggingOptions,
   RequireTokenOptions,
   RevocationOptions,
   ScopeOptions,

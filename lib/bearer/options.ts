@@ -4,6 +4,8 @@
  * re-checks them.
  */
 import type { ErrorBodyFormat } from '../errors';
+import type { Logger } from '../logging';
+import { resolveLogger } from '../logging';
 import {
   DEFAULT_CLOCK_TOLERANCE,
   DEFAULT_MAX_TOKEN_LENGTH,
@@ -82,8 +84,14 @@ export interface RevocationOptions {
   onRevocationCheckError?: 'fail-closed' | 'fail-open';
 }
 
+export interface LoggingOptions {
+  /** Logs 503s (key source or revocation check down) and revocation-check failures; never a token. A pino logger fits. */
+  logger?: Logger;
+}
+
 export interface RequireTokenOptions
   extends KeySourceOptions,
+    LoggingOptions,
     TokenTargetOptions,
     ScopeOptions,
     ChallengeOptions,
@@ -111,6 +119,7 @@ export interface RequireTokenSettings {
   cache: TokenCache | undefined;
   isRevoked: RevocationOptions['isRevoked'];
   failOpenOnRevocationError: boolean;
+  logger: Logger | undefined;
 }
 
 const KNOWN_OPTIONS = new Set<string>([
@@ -134,6 +143,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'cache',
   'isRevoked',
   'onRevocationCheckError',
+  'logger',
 ]);
 
 /** A `requireToken` option that cannot work; the message names it. */
@@ -300,5 +310,6 @@ export function resolveRequireTokenOptions(options: RequireTokenOptions): Requir
     cache: resolveCache(options.cache),
     isRevoked: optionalFunction<RevocationOptions['isRevoked']>(options, 'isRevoked'),
     failOpenOnRevocationError: onError === 'fail-open',
+    logger: resolveLogger(options.logger, 'requireToken: option "logger"'),
   };
 }

@@ -12,6 +12,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Passport } from 'passport';
 import { Strategy as BearerStrategy } from 'passport-http-bearer';
 import { isOAuthError, renderOAuthError } from '../errors';
+import { log } from '../logging';
 import type { OAuthError } from '../errors';
 import { invalidToken, missingToken } from './bearer-errors';
 import { extractBearerToken } from './extract';
@@ -72,6 +73,10 @@ export function requireToken(options: RequireTokenOptions): RequireTokenMiddlewa
   }
 
   function refuse(res: Response, error: OAuthError): void {
+    if (error.status >= 500) {
+      const fields = { event: 'oauth.token_check_unavailable', code: error.code, audience: settings.audience };
+      log(settings.logger, 'error', fields, `${error.description} (${error.status})`);
+    }
     renderOAuthError(res, error, settings.errorFormat);
   }
 

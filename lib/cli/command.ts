@@ -3,9 +3,10 @@
  * needs the client store, and the function that runs it. Plus typed readers for parsed options.
  */
 import type { ClientStore } from '../clients';
+import type { KeyStore } from '../keys/key-store';
 import { UsageError } from './errors';
 import type { TextSink } from './output';
-import type { StoreFactory } from './store';
+import type { KeyStoreFactory, StoreFactory } from './store';
 
 /** The streams and environment a run uses: the process's in `main.ts`, buffers in the tests. */
 export interface CliIo {
@@ -19,6 +20,8 @@ export interface CliIo {
   cwd?: string;
   /** Opens the client store; MongoDB (`openMongoStore`) by default. */
   openStore?: StoreFactory;
+  /** Opens the signing-key store (`keys rotate|list|retire`); MongoDB (`openMongoKeyStore`) by default. */
+  openKeyStore?: KeyStoreFactory;
 }
 
 export interface OptionSpec {
@@ -42,6 +45,8 @@ export interface CommandContext {
   io: CliIo;
   /** The client store, opened on first use; rejects for a command that does not declare `store: true`. */
   store(): Promise<ClientStore>;
+  /** The signing-key store (`KEY_ENCRYPTION_KEY` from the environment), opened on first use; only for a `store: true` command. */
+  keyStore(): Promise<KeyStore>;
 }
 
 export interface CommandSpec {
@@ -54,7 +59,7 @@ export interface CommandSpec {
   positional?: string;
   options: readonly OptionSpec[];
   examples?: readonly string[];
-  /** Whether the command runs against the client store (and so takes `--mongodb-uri`, `--timeout-ms`). */
+  /** Whether the command runs against the database (client or key store; so it takes `--mongodb-uri`, `--timeout-ms`). */
   store: boolean;
   run(context: CommandContext): Promise<void>;
 }

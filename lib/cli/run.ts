@@ -12,12 +12,20 @@ import { StoreUnavailableError } from '../clients';
 import type { CliIo, CommandContext, CommandSpec, OptionSpec } from './command';
 import { clientCommands } from './commands/clients';
 import { keyCommands } from './commands/keys';
+import { keyRotationCommands } from './commands/key-rotation';
 import { CommandError, UsageError, shortReason } from './errors';
-import type { OpenedStore } from './store';
-import { openMongoStore } from './store';
+import type { OpenedKeyStore, OpenedStore } from './store';
+import { openMongoKeyStore, openMongoStore } from './store';
 
 export type { CliIo } from './command';
-export type { OpenedStore, StoreConnectionOptions, StoreFactory } from './store';
+export type {
+  KeyStoreConnectionOptions,
+  KeyStoreFactory,
+  OpenedKeyStore,
+  OpenedStore,
+  StoreConnectionOptions,
+  StoreFactory,
+} from './store';
 
 export const PROGRAM = 'express-client-credentials';
 export const EXIT_OK = 0;
@@ -27,10 +35,10 @@ export const EXIT_USAGE = 2;
 const DEFAULT_TIMEOUT_MS = 5000;
 const MAX_TIMEOUT_MS = 600_000;
 
-const COMMANDS: readonly CommandSpec[] = [...clientCommands, ...keyCommands];
+const COMMANDS: readonly CommandSpec[] = [...clientCommands, ...keyCommands, ...keyRotationCommands];
 const GROUPS: Record<string, string> = {
   clients: 'manage registered clients in the client store',
-  keys: 'generate signing keys',
+  keys: 'generate signing keys; rotate, list and retire the server’s keys',
 };
 
 const HELP_OPTION: OptionSpec = { name: 'help', type: 'boolean', description: 'show this help' };
@@ -93,6 +101,7 @@ function programHelp(): string {
     ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
     '',
     `Client commands use MongoDB: --mongodb-uri URI or MONGODB_URI. Add --json for scripts.`,
+    `keys rotate|list|retire also need KEY_ENCRYPTION_KEY (the private keys are encrypted with it).`,
     `Run '${PROGRAM} <command> --help' for a command's options.`,
     '',
   ].join('\n');
@@ -181,6 +190,20 @@ async function execute(parsed: ParsedCommand, io: CliIo): Promise<void> {
       throw error;
     }
   };
+  let openingKeys: Promise<OpenedKeyStore> | undefined;
+  const openKeyStore = async (): Promise<OpenedKeyStore> => {
+    const keyEncryptionKey = io.env.KEY_ENCRYPTION_KEY;
+    try {
+      return await (io.openKeyStore ?? openMongoKeyStore)({
+        ...(mongodbUri === undefined ? {} : { mongodbUri }),
+        ...(keyEncryptionKey === undefined ? {} : { keyEncryptionKey }),
+        timeoutMs,
+      });
+    } catch (error) {
+      if (error instanceof UsageError && error.command === undefined) throw new UsageError(error.message, command.name);
+      throw error;
+    }
+  };
   const context: CommandContext = {
     command: command.name,
     options: values,
@@ -192,11 +215,16 @@ async function execute(parsed: ParsedCommand, io: CliIo): Promise<void> {
       opening ??= openStore();
       return (await opening).store;
     },
+    async keyStore() {
+      if (!command.store) throw new Error(`${command.name} does not use the key store`);
+      openingKeys ??= openKeyStore();
+      return (await openingKeys).store;
+    },
   };
   try {
     await command.run(context);
   } catch (error) {
-    const opened = await opening?.catch(() => undefined);
+    const opened = (await opening?.catch(() => undefined)) ?? (await openingKeys?.catch(() => undefined));
     if (error instanceof StoreUnavailableError && opened) {
       throw new CommandError(`cannot reach ${opened.description}: ${shortReason(error)}`);
     }
@@ -204,6 +232,8 @@ async function execute(parsed: ParsedCommand, io: CliIo): Promise<void> {
   } finally {
     const opened = await opening?.catch(() => undefined);
     await opened?.close();
+    const openedKeys = await openingKeys?.catch(() => undefined);
+    await openedKeys?.close();
   }
 }
 

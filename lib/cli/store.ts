@@ -6,6 +6,9 @@
 import mongoose from 'mongoose';
 import type { ClientStore } from '../clients';
 import { MongoClientStore } from '../clients';
+import type { KeyStore } from '../keys/key-store';
+import { parseKeyEncryptionKey } from '../keys/key-encryption';
+import { MongoKeyStore } from '../keys/mongo-key-store';
 import { CommandError, UsageError, shortReason } from './errors';
 
 export interface StoreConnectionOptions {
@@ -90,6 +93,69 @@ export const openMongoStore: StoreFactory = async ({ mongodbUri, timeoutMs }) =>
   try {
     await connection.asPromise();
     const store = await MongoClientStore.init(connection, { operationTimeoutMs: timeoutMs });
+    return { store, description: `MongoDB at ${maskUri(uri)}`, close };
+  } catch (error) {
+    await close();
+    if (error instanceof Error && error.name === 'MongoParseError') {
+      throw new UsageError(`--mongodb-uri is not a valid MongoDB URI: ${shortReason(error)}`);
+    }
+    throw unreachable(uri, error);
+  }
+};
+
+export interface KeyStoreConnectionOptions extends StoreConnectionOptions {
+  /** `KEY_ENCRYPTION_KEY`: 32 bytes (hex or base64) sealing the private keys at rest. */
+  keyEncryptionKey?: string;
+}
+
+/** An open signing-key store and how to let go of it. */
+export interface OpenedKeyStore {
+  store: KeyStore;
+  description: string;
+  close(): Promise<void>;
+}
+
+/** Opens the signing-key store the `keys` rotation commands run against. */
+export type KeyStoreFactory = (options: KeyStoreConnectionOptions) => Promise<OpenedKeyStore>;
+
+/**
+ * Connects to MongoDB and opens a `MongoKeyStore` (collection `oauth_signing_keys`) sealed with the
+ * key-encryption key. Throws `UsageError` without a URI or a valid key-encryption key (the stored
+ * private keys cannot be read or written without it), `CommandError` when the server cannot be reached.
+ *
+ * @example
+ * const { store, close } = await openMongoKeyStore({ mongodbUri, timeoutMs: 5000, keyEncryptionKey: env.KEY_ENCRYPTION_KEY });
+ */
+export const openMongoKeyStore: KeyStoreFactory = async ({ mongodbUri, timeoutMs, keyEncryptionKey }) => {
+  if (mongodbUri === undefined || mongodbUri.trim() === '') {
+    throw new UsageError('no database: pass --mongodb-uri URI or set MONGODB_URI');
+  }
+  if (keyEncryptionKey === undefined || keyEncryptionKey.trim() === '') {
+    throw new UsageError('KEY_ENCRYPTION_KEY is not set: the stored private keys are encrypted with it (32 bytes, hex or base64)');
+  }
+  let kek: Buffer;
+  try {
+    kek = parseKeyEncryptionKey(keyEncryptionKey);
+  } catch (error) {
+    throw new UsageError(`KEY_ENCRYPTION_KEY: ${shortReason(error)}`);
+  }
+  const uri = mongodbUri.trim();
+  if (!MONGODB_SCHEME.test(uri)) {
+    throw new UsageError(`--mongodb-uri must start with mongodb:// or mongodb+srv:// (got ${maskUri(uri).slice(0, 100)})`);
+  }
+  let connection: mongoose.Connection;
+  try {
+    connection = mongoose.createConnection(uri, { serverSelectionTimeoutMS: timeoutMs });
+  } catch (error) {
+    throw new UsageError(`--mongodb-uri is not a valid MongoDB URI: ${shortReason(error)}`);
+  }
+  const close = async (): Promise<void> => {
+    await connection.close(true).catch(() => undefined);
+  };
+  try {
+    await connection.asPromise();
+    const store = new MongoKeyStore(connection, { keyEncryptionKey: kek, operationTimeoutMs: timeoutMs });
+    await store.ensureIndexes();
     return { store, description: `MongoDB at ${maskUri(uri)}`, close };
   } catch (error) {
     await close();

@@ -22,7 +22,35 @@ export type {
   RetireKeyOptions,
   SecretKeyringOptions,
 } from './keyring';
+export type { KeyringEntryDescription } from './keyring';
 export { Keyring, KeyringError } from './keyring';
+export type { GenerateSigningKeyOptions } from './generate-key';
+export { generateSigningKey, privateJwkOf } from './generate-key';
+export type { KeyStore, KeyStoreErrorCode, StoredSigningKey, StoredSigningKeyUpdate } from './key-store';
+export { KeyStoreError, activatesAfter, activeStoredKey } from './key-store';
+export { MemoryKeyStore } from './memory-key-store';
+export type { MongoKeyStoreOptions } from './mongo-key-store';
+export { DEFAULT_KEY_COLLECTION, MongoKeyStore } from './mongo-key-store';
+export { isSealedKey, openPrivateKey, parseKeyEncryptionKey, sealPrivateKey } from './key-encryption';
+export type {
+  AddKeyRequest,
+  KeyAdministration,
+  KeyAdministrationErrorCode,
+  KeyDescription,
+  KeyLifetimeOptions,
+  KeyStatus,
+  RotationResult,
+  StoredKeyAdministrationOptions,
+} from './key-administration';
+export {
+  DEFAULT_ACTIVATION_DELAY_MS,
+  DEFAULT_RETIRE_AFTER_SECONDS,
+  KeyAdministrationError,
+  keyringAdministration,
+  storedKeyAdministration,
+} from './key-administration';
+export type { KeyringSyncOptions } from './keyring-sync';
+export { KeyringSync } from './keyring-sync';
 export type { KeyInput } from './key-material';
 export { KeyMaterialError } from './key-material';
 export { jwkThumbprint, keyThumbprint } from './thumbprint';

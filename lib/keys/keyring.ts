@@ -80,6 +80,18 @@ export interface RetireKeyOptions {
   at?: Date;
 }
 
+/** One key of the ring as `Keyring.describe()` reports it: never key material. */
+export interface KeyringEntryDescription {
+  kid: string;
+  alg: SigningAlgorithm;
+  /** The active signer. */
+  active: boolean;
+  /** Has a private key (or secret), so it could be activated. */
+  canSign: boolean;
+  /** When a scheduled retirement is due. */
+  retireAt?: Date;
+}
+
 /** Thrown for a misuse of the keyring (unknown kid, duplicate kid, retiring the active signer, …). */
 export class KeyringError extends Error {
   constructor(message: string) {
@@ -343,6 +355,26 @@ export class Keyring implements VerificationKeySource {
     this.purgeDue();
     this.algorithmsMemo ??= [...new Set([...this.entries.values()].map((entry) => entry.alg))];
     return this.algorithmsMemo;
+  }
+
+  /**
+   * Every key that still verifies, the active one included, without key material.
+   *
+   * @example
+   * keys.describe(); // [{ kid: 'k1', alg: 'RS256', active: true, canSign: true }, { kid: 'k0', …, retireAt: Date }]
+   */
+  describe(): KeyringEntryDescription[] {
+    this.purgeDue();
+    return [...this.entries.values()].map((entry) => {
+      const description: KeyringEntryDescription = {
+        kid: entry.kid,
+        alg: entry.alg,
+        active: entry.kid === this.activeKid,
+        canSign: entry.signingKey !== undefined,
+      };
+      if (entry.retireAt !== undefined) description.retireAt = new Date(entry.retireAt);
+      return description;
+    });
   }
 
   /** The kids of every key that still verifies, the active one included. */

@@ -62,9 +62,9 @@ export class MemoryTokenStateStore implements TokenStateStore {
     return Promise.resolve();
   }
 
-  async consumeRefreshToken(tokenHash: string, now = new Date()): Promise<RefreshTokenUse> {
+  async consumeRefreshToken(tokenHash: string, clientId: string, now = new Date()): Promise<RefreshTokenUse> {
     const record = this.refresh.get(tokenHash);
-    if (record === undefined || record.expiresAt <= now) return { status: 'invalid' };
+    if (record === undefined || record.expiresAt <= now || record.clientId !== clientId) return { status: 'invalid' };
     if (record.usedAt !== undefined) {
       await this.revokeRefreshFamily(record.familyId, now);
       return { status: 'reused', familyId: record.familyId, clientId: record.clientId };

@@ -4,7 +4,7 @@
  * `expiresAt` so expired state removes itself. Refresh-token consumption is one atomic
  * `findOneAndUpdate`, so two instances racing on one token cannot both win.
  */
-import { Schema } from 'mongoose';
+import mongoose, { Schema } from 'mongoose';
 import type { Connection, Model } from 'mongoose';
 import { StoreUnavailableError } from '../clients/errors';
 import type {
@@ -151,11 +151,11 @@ export class MongoTokenStateStore implements TokenStateStore {
     );
   }
 
-  async consumeRefreshToken(tokenHash: string, now = new Date()): Promise<RefreshTokenUse> {
+  async consumeRefreshToken(tokenHash: string, clientId: string, now = new Date()): Promise<RefreshTokenUse> {
     const consumed = await this.run(() =>
       this.refresh
         .findOneAndUpdate(
-          { tokenHash, usedAt: null, revokedAt: null, expiresAt: { $gt: now } },
+          { tokenHash, clientId, usedAt: null, revokedAt: null, expiresAt: { $gt: now } },
           { $set: { usedAt: now } },
           { new: true },
         )
@@ -165,7 +165,7 @@ export class MongoTokenStateStore implements TokenStateStore {
     );
     if (consumed) return { status: 'consumed', token: toRefreshRecord(consumed) };
     const existing = await this.run(() =>
-      this.refresh.findOne({ tokenHash }).lean<RefreshDoc>().maxTimeMS(this.maxTimeMS).exec(),
+      this.refresh.findOne({ tokenHash, clientId }).lean<RefreshDoc>().maxTimeMS(this.maxTimeMS).exec(),
     );
     if (existing && existing.usedAt && existing.expiresAt > now) {
       await this.revokeRefreshFamily(existing.familyId, now);
@@ -199,7 +199,7 @@ export class MongoTokenStateStore implements TokenStateStore {
 
   /** Runs one operation; a disconnected client or any driver failure becomes `StoreUnavailableError`. */
   private async run<T>(operation: () => Promise<T>): Promise<T> {
-    if (this.connection.readyState !== 1) throw new StoreUnavailableError('the token-state store is not connected');
+    if (this.connection.readyState !== mongoose.ConnectionStates.connected) throw new StoreUnavailableError('the token-state store is not connected');
     try {
       return await operation();
     } catch (error) {

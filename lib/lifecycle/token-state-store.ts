@@ -40,7 +40,7 @@ export type RefreshTokenUse =
   | { status: 'consumed'; token: RefreshTokenRecord }
   /** Already used: a replay. The family has been revoked. */
   | { status: 'reused'; familyId: string; clientId: string }
-  /** Unknown, expired or revoked. */
+  /** Unknown, expired, revoked, or another client's. */
   | { status: 'invalid' };
 
 export interface TokenStateStore {
@@ -51,8 +51,12 @@ export interface TokenStateStore {
   revokedSince(since: Date, limit?: number): Promise<RevokedAccessToken[]>;
 
   saveRefreshToken(token: NewRefreshToken, now?: Date): Promise<void>;
-  /** Atomically marks a live refresh token used; a second use revokes its family. */
-  consumeRefreshToken(tokenHash: string, now?: Date): Promise<RefreshTokenUse>;
+  /**
+   * Atomically marks a live refresh token of `clientId` used; a second use revokes its family.
+   * A token of another client is `invalid` and changes nothing (a client cannot burn or revoke
+   * another client's tokens by presenting them).
+   */
+  consumeRefreshToken(tokenHash: string, clientId: string, now?: Date): Promise<RefreshTokenUse>;
   /** The live record for a hash (for introspection and revocation), or `null`. */
   findRefreshToken(tokenHash: string, now?: Date): Promise<RefreshTokenRecord | null>;
   revokeRefreshFamily(familyId: string, now?: Date): Promise<void>;

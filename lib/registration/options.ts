@@ -5,6 +5,8 @@
 import type { RequestHandler } from 'express';
 import type { ClientStore } from '../clients';
 import type { VerificationKeySource } from '../keys';
+import type { Logger } from '../logging';
+import { resolveLogger } from '../logging';
 import type { MetadataLimits } from './metadata';
 import {
   DEFAULT_MAX_ACCESS_TOKEN_TTL,
@@ -59,6 +61,8 @@ export interface RegistrationRouterOptions {
   bodyLimit?: number | string;
   /** Called after every successful change; what it throws or rejects with is ignored. */
   onClientChanged?: (event: ClientChangedEvent) => void | Promise<void>;
+  /** Logs every change (client id and kind, never a secret) and every 5xx answer; a pino logger fits. */
+  logger?: Logger;
 }
 
 /** Options after checking, with defaults applied. `protect` is resolved by the router. */
@@ -71,6 +75,7 @@ export interface ResolvedRegistrationOptions {
   secretRotationGraceSeconds: number;
   bodyLimit: number | string;
   onClientChanged?: (event: ClientChangedEvent) => void | Promise<void>;
+  logger?: Logger;
 }
 
 const STORE_METHODS = ['findByClientId', 'create', 'update', 'delete', 'list'] as const;
@@ -165,6 +170,8 @@ export function resolveRegistrationOptions(options: RegistrationRouterOptions): 
   if (options.protect !== undefined) resolved.protect = options.protect;
   if (options.auth !== undefined) resolved.auth = resolveAuth(options.auth);
   if (options.onClientChanged !== undefined) resolved.onClientChanged = options.onClientChanged;
+  const logger = resolveLogger(options.logger, 'registrationRouter: options.logger');
+  if (logger !== undefined) resolved.logger = logger;
   return resolved;
 }
 

@@ -15,6 +15,7 @@ import { ClientStoreError, verifySecret } from '../clients';
 import { isPossibleClientId } from '../clients';
 import { requireToken } from '../bearer';
 import { OAuthError, renderOAuthError } from '../errors';
+import { describeErrorForLog, log } from '../logging';
 import { jsonBody } from './json-body';
 import type { ClientMetadata, RegisteredClientMetadata } from './metadata';
 import { InvalidClientMetadataError, clientToMetadata, validateClientMetadata } from './metadata';
@@ -110,6 +111,7 @@ function buildProtect(options: ResolvedRegistrationOptions): RequestHandler {
     audience: auth.audience,
     scope: auth.scope,
     ...(auth.realm === undefined ? {} : { realm: auth.realm }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
 }
 
@@ -131,6 +133,7 @@ export function registrationRouter(options: RegistrationRouterOptions): Router {
   const view = (client: ClientRecord): RegisteredClientMetadata => clientToMetadata(client, { defaultRefreshTokenTtl });
 
   const notify = (type: ClientChangedEvent['type'], clientId: string): void => {
+    log(resolved.logger, 'info', { event: `oauth.client_${type}`, clientId }, `client ${type.replace('_', ' ')}`);
     const listener = resolved.onClientChanged;
     if (!listener) return;
     try {
@@ -145,7 +148,14 @@ export function registrationRouter(options: RegistrationRouterOptions): Router {
   const handle =
     (handler: (req: Request, res: Response) => Promise<void>): RequestHandler =>
     (req, res) => {
-      handler(req, res).catch((error: unknown) => renderOAuthError(res, toOAuthError(error)));
+      handler(req, res).catch((error: unknown) => {
+        const answer = toOAuthError(error);
+        if (answer.status >= 500) {
+          const fields = { event: 'oauth.registration_failed', code: answer.code, method: req.method, error: describeErrorForLog(error) };
+          log(resolved.logger, 'error', fields, `the registration API answered ${answer.status}`);
+        }
+        renderOAuthError(res, answer);
+      });
     };
 
   const router = express.Router();

@@ -3,10 +3,13 @@
  * from here.
  */
 export { tokenRouter } from './token-router';
+export type { TokenRouter } from './token-router';
 export type {
   AccessTokenOptions,
   EndpointOptions,
+  TokenLifecycleOptions,
   TokenRouterConfig,
+  TokenRouterHardeningOptions,
   TokenRouterHookOptions,
   TokenRouterOptions,
   TokenRouterWireOptions,
@@ -20,11 +23,15 @@ export type {
   GrantWireOptions,
   RequestWireOptions,
   ResponseWireOptions,
+  TokenResponseField,
   TokenShapeWireOptions,
   WireOptions,
 } from './wire';
-export { DEFAULT_WIRE_OPTIONS, resolveWireOptions } from './wire';
+export { DEFAULT_WIRE_OPTIONS, resolveWireOptions, TOKEN_RESPONSE_FIELDS } from './wire';
+export { ScopeNotAllowedError } from './scope';
 export type { AuthenticationFailedEvent, AuthenticationFailureReason, TokenHooks, TokenIssuedEvent } from './hooks';
 export type { Grant, GrantContext, GrantDependencies, GrantFactory, TokenResponse } from './grants';
 export type { AccessTokenIssuer, AccessTokenRequest, IssuedAccessToken } from './issue-access-token';
 export type { TokenRequestParameters } from './request/parameters';
+export type { IntrospectionResponse } from './introspect';
+export type { IssuedRefreshToken, RefreshTokens } from './refresh-tokens';

@@ -1,6 +1,7 @@
 /**
  * RFC 6749 §5.1 and §5.2 — writes token endpoint answers with the wire options' shapes: the
- * success body with `Cache-Control: no-store` and `Pragma: no-cache`, and every error through
+ * success body (only the profile's `responseFields`, in their order, when it names them) with
+ * `Cache-Control: no-store` and `Pragma: no-cache`, and every error through
  * `renderOAuthError` (one module), after the profile's status override and extra headers.
  */
 import type { Request, Response } from 'express';
@@ -8,12 +9,14 @@ import type { ErrorBodyFormat } from '../errors';
 import { isOAuthError, OAuthError, renderOAuthError, rfcErrorBody } from '../errors';
 import { callHookSafely } from './hooks';
 import type { TokenResponse } from './grants';
-import type { ResponseWireOptions } from './wire';
+import type { ResponseWireOptions, TokenResponseField } from './wire';
 
 const NO_STORE = Object.freeze({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
 
 export interface Responder {
   success(req: Request, res: Response, body: TokenResponse): void;
+  /** Any other 200 answer of the router (introspection JSON; an empty revocation answer when `body` is absent). */
+  ok(req: Request, res: Response, body?: object): void;
   /** Anything that is not an `OAuthError` is a bare `server_error`, never a message or a stack. */
   error(req: Request, res: Response, error: unknown): void;
 }
@@ -24,7 +27,7 @@ export interface Responder {
  * respond.success(req, res, { access_token, token_type: 'Bearer', expires_in: 600 });
  */
 export function responder(wire: ResponseWireOptions): Responder {
-  const { responseHeaders, errorStatus } = wire;
+  const { responseHeaders, errorStatus, responseFields } = wire;
   const errorFormat = safeFormat(wire.errorFormat);
 
   function extraHeaders(req: Request, res: Response): void {
@@ -38,13 +41,26 @@ export function responder(wire: ResponseWireOptions): Responder {
   return {
     success(req, res, body) {
       extraHeaders(req, res);
-      res.status(200).set(NO_STORE).json(body);
+      res.status(200).set(NO_STORE).json(responseFields ? pickFields(body, responseFields) : body);
+    },
+    ok(req, res, body) {
+      extraHeaders(req, res);
+      res.status(200).set(NO_STORE);
+      if (body === undefined) res.end();
+      else res.json(body);
     },
     error(req, res, error) {
       extraHeaders(req, res);
       renderOAuthError(res, withProfileStatus(error, errorStatus), errorFormat);
     },
   };
+}
+
+/** The body with only `fields`, in their order (JSON keeps insertion order). */
+function pickFields(body: TokenResponse, fields: readonly TokenResponseField[]): Record<string, unknown> {
+  const picked: Record<string, unknown> = {};
+  for (const field of fields) if (body[field] !== undefined) picked[field] = body[field];
+  return picked;
 }
 
 function withProfileStatus(error: unknown, errorStatus: ResponseWireOptions['errorStatus']): unknown {

@@ -9,6 +9,17 @@ import { OAuthError } from '../errors';
 /** `1*NQCHAR *( SP 1*NQCHAR )`, NQCHAR = %x21 / %x23-5B / %x5D-7E. */
 const SCOPE_SYNTAX = /^[\x21\x23-\x5B\x5D-\x7E]+(?: [\x21\x23-\x5B\x5D-\x7E]+)*$/;
 
+/**
+ * `invalid_scope` for a well-formed scope the client is not registered for, so that a profile can
+ * answer it apart from a malformed or missing scope (Screening Eagle: 403 rather than 400).
+ */
+export class ScopeNotAllowedError extends OAuthError {
+  constructor(scope: string) {
+    super('invalid_scope', `The scope ${scope} is not allowed for this client.`);
+    this.name = 'ScopeNotAllowedError';
+  }
+}
+
 const MALFORMED = new OAuthError('invalid_scope', 'The scope parameter is malformed.');
 const REQUIRED = new OAuthError('invalid_scope', 'The scope parameter is required.');
 
@@ -29,7 +40,7 @@ export function grantedScopes(requested: string | undefined, allowed: readonly s
   const scopes = [...new Set(requested.split(' '))];
   for (const scope of scopes) {
     if (!allowed.includes(scope)) {
-      throw new OAuthError('invalid_scope', `The scope ${scope} is not allowed for this client.`);
+      throw new ScopeNotAllowedError(scope);
     }
   }
   return scopes;

@@ -18,10 +18,13 @@ export type CredentialCarrier = 'basic' | 'body' | 'query';
 export type BodyFormat = 'form' | 'json';
 /** The request parameters that name the token's audience (RFC 8707 `resource`, and `audience`). */
 export type AudienceParameter = 'audience' | 'resource';
+/** The fields of a successful token response (RFC 6749 §5.1). */
+export type TokenResponseField = 'access_token' | 'token_type' | 'expires_in' | 'scope' | 'refresh_token';
 
 export const CREDENTIAL_CARRIERS: readonly CredentialCarrier[] = ['basic', 'body', 'query'];
 export const BODY_FORMATS: readonly BodyFormat[] = ['form', 'json'];
 export const AUDIENCE_PARAMETERS: readonly AudienceParameter[] = ['audience', 'resource'];
+export const TOKEN_RESPONSE_FIELDS: readonly TokenResponseField[] = ['access_token', 'token_type', 'expires_in', 'scope', 'refresh_token'];
 
 /** How a request is read. */
 export interface RequestWireOptions {
@@ -61,6 +64,12 @@ export interface TokenShapeWireOptions {
 export interface ResponseWireOptions {
   /** `token_type` of the response; default `'Bearer'`. */
   responseTokenType: string;
+  /**
+   * The fields of a success body, in this order; a field the grant did not produce is left out.
+   * Must include `access_token`. Default: the body as the grant built it (every RFC 6749 §5.1 field
+   * it has). G2P Connect answers `['access_token', 'token_type', 'expires_in']`.
+   */
+  responseFields?: readonly TokenResponseField[];
   /** Extra headers on every answer of the endpoint, success or error (G2P echoes `message_id`). */
   responseHeaders?: (req: Request) => Record<string, string> | undefined;
   /** The error body; default `{error, error_description}` (RFC 6749 §5.2). */
@@ -100,6 +109,7 @@ const WIRE_KEYS: readonly (keyof WireOptions)[] = [
   'subjectClaim',
   'tokenType',
   'responseTokenType',
+  'responseFields',
   'responseHeaders',
   'errorFormat',
   'errorStatus',
@@ -134,6 +144,12 @@ export function resolveWireOptions(wire: Partial<WireOptions> | undefined, name 
   assertOneOf(merged.subjectClaim, ['clientId', 'databaseId'], at('subjectClaim'));
   assertNonEmptyString(merged.tokenType, at('tokenType'));
   assertNonEmptyString(merged.responseTokenType, at('responseTokenType'));
+  if (merged.responseFields !== undefined) {
+    assertSubsetList(merged.responseFields, TOKEN_RESPONSE_FIELDS, at('responseFields'));
+    if (!merged.responseFields.includes('access_token')) {
+      throw new TypeError(`tokenRouter: ${at('responseFields')} must include 'access_token'`);
+    }
+  }
   assertFunction(merged.errorFormat, at('errorFormat'));
   assertFunction(merged.validateRequest, at('validateRequest'), { optional: true });
   assertFunction(merged.responseHeaders, at('responseHeaders'), { optional: true });
@@ -145,6 +161,7 @@ export function resolveWireOptions(wire: Partial<WireOptions> | undefined, name 
     bodyFormats: Object.freeze([...new Set(merged.bodyFormats)]),
     audienceParameters: Object.freeze([...new Set(merged.audienceParameters)]),
     requiredHeaders: Object.freeze(merged.requiredHeaders.map((h: string) => h.toLowerCase())),
+    responseFields: merged.responseFields && Object.freeze([...new Set(merged.responseFields)]),
   });
 }
 

@@ -69,7 +69,7 @@ export function describeTokenStateStoreContract(name: string, makeStore: () => T
       it('consumes a live token once and returns what it was issued for', async () => {
         const token = newToken();
         await store.saveRefreshToken(token, now);
-        const use = await store.consumeRefreshToken(token.tokenHash, now);
+        const use = await store.consumeRefreshToken(token.tokenHash, token.clientId, now);
         expect(use.status).toBe('consumed');
         if (use.status !== 'consumed') return;
         expect(use.token).toMatchObject({
@@ -83,31 +83,42 @@ export function describeTokenStateStoreContract(name: string, makeStore: () => T
       it('detects a replay and revokes the whole family', async () => {
         const first = newToken();
         await store.saveRefreshToken(first, now);
-        await store.consumeRefreshToken(first.tokenHash, now);
+        await store.consumeRefreshToken(first.tokenHash, first.clientId, now);
         const second = newToken({ familyId: first.familyId });
         await store.saveRefreshToken(second, now);
 
-        const replay = await store.consumeRefreshToken(first.tokenHash, now);
+        const replay = await store.consumeRefreshToken(first.tokenHash, first.clientId, now);
         expect(replay).toEqual({ status: 'reused', familyId: first.familyId, clientId: 'c1' });
-        expect(await store.consumeRefreshToken(second.tokenHash, now)).toEqual({ status: 'invalid' });
+        expect(await store.consumeRefreshToken(second.tokenHash, second.clientId, now)).toEqual({ status: 'invalid' });
         expect(await store.findRefreshToken(second.tokenHash, now)).toBeNull();
       });
 
       it('refuses unknown and expired tokens', async () => {
-        expect(await store.consumeRefreshToken(hash(), now)).toEqual({ status: 'invalid' });
+        expect(await store.consumeRefreshToken(hash(), 'c1', now)).toEqual({ status: 'invalid' });
         const token = newToken({ expiresAt: new Date(now.getTime() + 1000) });
         await store.saveRefreshToken(token, now);
-        expect(await store.consumeRefreshToken(token.tokenHash, new Date(now.getTime() + 2000))).toEqual({
+        expect(await store.consumeRefreshToken(token.tokenHash, token.clientId, new Date(now.getTime() + 2000))).toEqual({
           status: 'invalid',
         });
+      });
+
+      it("refuses another client's token without consuming it or revoking its family", async () => {
+        const token = newToken({ clientId: 'owner' });
+        await store.saveRefreshToken(token, now);
+        expect(await store.consumeRefreshToken(token.tokenHash, 'intruder', now)).toEqual({ status: 'invalid' });
+        expect((await store.consumeRefreshToken(token.tokenHash, 'owner', now)).status).toBe('consumed');
+        expect(await store.consumeRefreshToken(token.tokenHash, 'intruder', now)).toEqual({ status: 'invalid' });
+        const next = newToken({ clientId: 'owner', familyId: token.familyId });
+        await store.saveRefreshToken(next, now);
+        expect(await store.findRefreshToken(next.tokenHash, now)).toMatchObject({ clientId: 'owner' });
       });
 
       it('lets exactly one of two concurrent uses win', async () => {
         const token = newToken();
         await store.saveRefreshToken(token, now);
         const uses = await Promise.all([
-          store.consumeRefreshToken(token.tokenHash, now),
-          store.consumeRefreshToken(token.tokenHash, now),
+          store.consumeRefreshToken(token.tokenHash, token.clientId, now),
+          store.consumeRefreshToken(token.tokenHash, token.clientId, now),
         ]);
         expect(uses.filter((use) => use.status === 'consumed')).toHaveLength(1);
       });
@@ -116,7 +127,7 @@ export function describeTokenStateStoreContract(name: string, makeStore: () => T
         const token = newToken();
         await store.saveRefreshToken(token, now);
         expect(await store.findRefreshToken(token.tokenHash, now)).toMatchObject({ clientId: 'c1' });
-        await store.consumeRefreshToken(token.tokenHash, now);
+        await store.consumeRefreshToken(token.tokenHash, token.clientId, now);
         expect(await store.findRefreshToken(token.tokenHash, now)).toBeNull();
       });
 
@@ -126,14 +137,14 @@ export function describeTokenStateStoreContract(name: string, makeStore: () => T
         const c = newToken({ clientId: 'kept' });
         for (const t of [a, b, c]) await store.saveRefreshToken(t, now);
         await store.revokeClientRefreshTokens('gone', now);
-        expect(await store.consumeRefreshToken(a.tokenHash, now)).toEqual({ status: 'invalid' });
-        expect(await store.consumeRefreshToken(b.tokenHash, now)).toEqual({ status: 'invalid' });
-        expect((await store.consumeRefreshToken(c.tokenHash, now)).status).toBe('consumed');
+        expect(await store.consumeRefreshToken(a.tokenHash, a.clientId, now)).toEqual({ status: 'invalid' });
+        expect(await store.consumeRefreshToken(b.tokenHash, b.clientId, now)).toEqual({ status: 'invalid' });
+        expect((await store.consumeRefreshToken(c.tokenHash, c.clientId, now)).status).toBe('consumed');
 
         const d = newToken();
         await store.saveRefreshToken(d, now);
         await store.revokeRefreshFamily(d.familyId, now);
-        expect(await store.consumeRefreshToken(d.tokenHash, now)).toEqual({ status: 'invalid' });
+        expect(await store.consumeRefreshToken(d.tokenHash, d.clientId, now)).toEqual({ status: 'invalid' });
       });
 
       it('does not let a caller change what is stored through a returned record', async () => {

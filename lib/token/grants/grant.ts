@@ -5,6 +5,7 @@
 import type { Request } from 'express';
 import type { ClientRecord } from '../../clients';
 import type { AccessTokenIssuer } from '../issue-access-token';
+import type { RefreshTokens } from '../refresh-tokens';
 import type { TokenRequestParameters } from '../request/parameters';
 import type { WireOptions } from '../wire';
 
@@ -38,6 +39,8 @@ export interface GrantDependencies {
   /** The audiences of a request, checked against what the client may ask for (RFC 8707). */
   audienceFor: (parameters: TokenRequestParameters, clientAudiences: readonly string[]) => string[];
   wire: WireOptions;
+  /** Present when the router keeps token state and serves `refresh_token`: issue and redeem refresh tokens. */
+  refreshTokens?: RefreshTokens;
 }
 
 export type GrantFactory = (dependencies: GrantDependencies) => Grant;

@@ -5,15 +5,18 @@
 import type { GrantType } from '../../clients';
 import { clientCredentialsGrant } from './client-credentials';
 import type { Grant, GrantDependencies, GrantFactory } from './grant';
+import { refreshTokenGrant } from './refresh-token';
 
 export type { Grant, GrantContext, GrantDependencies, GrantFactory, TokenResponse } from './grant';
 export { clientCredentialsGrant } from './client-credentials';
+export { refreshTokenGrant } from './refresh-token';
 
 export const GRANT_FACTORIES: Readonly<Partial<Record<GrantType, GrantFactory>>> = {
   client_credentials: clientCredentialsGrant,
+  refresh_token: refreshTokenGrant,
 };
 
-/** The grant types this build can serve. */
+/** The grant types this build can serve (`refresh_token` only with the router's `tokenState`). */
 export const SUPPORTED_GRANT_TYPES = Object.keys(GRANT_FACTORIES) as GrantType[];
 
 /**
