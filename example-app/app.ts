@@ -1,54 +1,85 @@
 /**
- * The example app: an ordinary Express app that mounts the token router, the registration API,
- * the JWKS and metadata documents, a demo API and a health check (DESIGN.md, "The example app's contract").
+ * The example app: an ordinary Express app that mounts the token router (with revocation,
+ * introspection and refresh tokens), the registration and key-administration APIs, the JWKS and
+ * metadata documents, the chosen wire profile, a demo API and a health check
+ * (DESIGN.md, "The example app's contract").
  */
 import express from 'express';
 import type { Express, NextFunction, Request, Response } from 'express';
 import mongoose from 'mongoose';
-import type { ClientStore } from '../lib/clients/client-store';
-import { MemoryClientStore } from '../lib/clients/memory-client-store';
-import { MongoClientStore } from '../lib/clients/mongo-client-store';
-import { Keyring } from '../lib/keys/keyring';
-import { jwksHandler } from '../lib/keys/jwks-handler';
+import type { Connection } from 'mongoose';
+import type { ClientStore } from '../lib/clients';
+import { MemoryClientStore, MongoClientStore } from '../lib/clients';
+import type { Keyring } from '../lib/keys';
+import { KeyringSync, MongoKeyStore, jwksHandler } from '../lib/keys';
+import type { TokenStateStore } from '../lib/lifecycle';
+import { MemoryTokenStateStore, MongoTokenStateStore, RevocationList, keyAdminRouter } from '../lib/lifecycle';
 import { tokenRouter } from '../lib/token';
 import { registrationRouter } from '../lib/registration';
-import { authorizationServerMetadata } from '../lib/discovery/metadata';
+import type { ClientChangedEvent } from '../lib/registration';
+import { authorizationServerMetadataFor } from '../lib/discovery';
 import { OAuthError, renderOAuthError } from '../lib/errors';
 import type { ExampleAppConfig } from './config';
 import { demoApi } from './demo-api';
 import { ensureBootstrapClient } from './bootstrap';
 import type { BootstrapClient } from './bootstrap';
 import { loadKeyring } from './keys';
+import { mountProfile } from './profiles';
 
 export interface ExampleApp {
   app: Express;
   clients: ClientStore;
+  tokenState: TokenStateStore;
+  revocations: RevocationList;
   keys: Keyring;
   bootstrap: BootstrapClient;
-  /** Closes the database connection, if any. */
+  /** Stops background polling and closes the database connection, if any. */
   close(): Promise<void>;
 }
-
-const HEALTH_TIMEOUT_MS = 2000;
 
 /** What a test or an embedding host may supply instead of what the config describes. */
 export interface ExampleAppOverrides {
   clients?: ClientStore;
+  tokenState?: TokenStateStore;
 }
 
-async function openStore(
-  config: ExampleAppConfig,
-  overrides: ExampleAppOverrides,
-): Promise<{ clients: ClientStore; close(): Promise<void> }> {
-  if (overrides.clients) return { clients: overrides.clients, close: () => Promise.resolve() };
-  if (config.mongodbUri === undefined) {
-    return { clients: new MemoryClientStore(), close: () => Promise.resolve() };
+const HEALTH_TIMEOUT_MS = 2000;
+const ADMIN_SCOPE = 'clients:admin';
+
+interface Stores {
+  connection: Connection | undefined;
+  clients: ClientStore;
+  tokenState: TokenStateStore;
+}
+
+async function openStores(config: ExampleAppConfig, overrides: ExampleAppOverrides): Promise<Stores> {
+  if (config.mongodbUri === undefined || overrides.clients) {
+    return {
+      connection: undefined,
+      clients: overrides.clients ?? new MemoryClientStore(),
+      tokenState: overrides.tokenState ?? new MemoryTokenStateStore(),
+    };
   }
   const connection = mongoose.createConnection(config.mongodbUri, { serverSelectionTimeoutMS: 10_000 });
   await connection.asPromise();
-  const clients = new MongoClientStore(connection);
-  await clients.ensureIndexes();
-  return { clients, close: () => connection.close() };
+  const clients = await MongoClientStore.init(connection);
+  const tokenState = new MongoTokenStateStore(connection);
+  await tokenState.ensureIndexes();
+  return { connection, clients, tokenState };
+}
+
+/**
+ * The signing keys. With MongoDB and a `KEY_ENCRYPTION_KEY`, they live in the shared key store
+ * (`oauth_signing_keys`, private keys encrypted) so every instance and the CLI see one rotation;
+ * otherwise they live in this process and rotate through the admin API only.
+ */
+async function openKeys(config: ExampleAppConfig, connection: Connection | undefined) {
+  const keyring = await loadKeyring(config);
+  if (connection === undefined || config.keyEncryptionKey === undefined) return { keys: keyring, sync: undefined };
+  const store = new MongoKeyStore(connection, { keyEncryptionKey: config.keyEncryptionKey });
+  await store.ensureIndexes();
+  const sync = await KeyringSync.open({ store, keyring });
+  return { keys: sync.keyring, sync };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -63,37 +94,43 @@ export async function createExampleApp(
   config: ExampleAppConfig,
   overrides: ExampleAppOverrides = {},
 ): Promise<ExampleApp> {
-  const keys = await loadKeyring(config);
-  const store = await openStore(config, overrides);
-  const { clients } = store;
+  const { connection, clients, tokenState } = await openStores(config, overrides);
+  const { keys, sync } = await openKeys(config, connection);
   const bootstrap = await ensureBootstrapClient(clients, config);
+  const revocations = new RevocationList(tokenState);
+  await revocations.start();
+
+  const { issuer } = config;
   const defaultAudience = [config.apiAudience];
-  const base = config.issuer.startsWith('http') ? config.issuer.replace(/\/$/, '') : `http://localhost:${config.port}`;
+  const base = issuer.startsWith('http') ? issuer.replace(/\/$/, '') : `http://localhost:${config.port}`;
+  const adminAuth = { keys, issuer, audience: issuer, scope: ADMIN_SCOPE, isRevoked: revocations.isRevoked };
+
+  /** A deleted client, or one whose secret was rotated, keeps no refresh token. */
+  const forgetRefreshTokens = async (event: ClientChangedEvent) => {
+    if (event.type === 'deleted' || event.type === 'secret_rotated') {
+      await tokenState.revokeClientRefreshTokens(event.clientId);
+    }
+  };
 
   const app = express();
   app.disable('x-powered-by');
 
-  app.use('/oauth2', tokenRouter({ clients, keys, issuer: config.issuer, defaultAudience }));
-  app.use(
-    '/oauth2',
-    registrationRouter({
-      clients,
-      auth: { keys, issuer: config.issuer, audience: config.issuer, scope: 'clients:admin' },
-    }),
-  );
+  const oauth = tokenRouter({ clients, keys, issuer, defaultAudience, tokenState, revocations });
+  app.use('/oauth2', oauth);
+  app.use('/oauth2', registrationRouter({ clients, auth: adminAuth, onClientChanged: forgetRefreshTokens }));
+  app.use('/oauth2', keyAdminRouter({ keys: sync ? sync.administration : keys, auth: adminAuth }));
   app.get('/.well-known/jwks.json', jwksHandler(keys));
   app.get(
     '/.well-known/oauth-authorization-server',
-    authorizationServerMetadata({
-      issuer: config.issuer,
-      tokenEndpoint: `${base}/oauth2/token`,
+    authorizationServerMetadataFor(oauth, {
+      mountUrl: `${base}/oauth2`,
       jwksUri: `${base}/.well-known/jwks.json`,
       registrationEndpoint: `${base}/oauth2/register`,
-      grantTypesSupported: ['client_credentials'],
-      tokenEndpointAuthMethodsSupported: ['client_secret_basic', 'client_secret_post'],
     }),
   );
-  app.use('/api', demoApi({ keys, issuer: config.issuer, audience: config.apiAudience }));
+
+  const { bearer } = mountProfile(app, config.profile, { clients, keys, issuer, defaultAudience, tokenState, revocations });
+  app.use('/api', demoApi({ keys, issuer, audience: config.apiAudience, bearer }));
 
   app.get('/healthz', async (_req, res) => {
     try {
@@ -117,5 +154,10 @@ export async function createExampleApp(
     );
   });
 
-  return { app, clients, keys, bootstrap, close: store.close };
+  const close = async () => {
+    revocations.stop();
+    sync?.stop();
+    await connection?.close();
+  };
+  return { app, clients, tokenState, revocations, keys, bootstrap, close };
 }

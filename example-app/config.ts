@@ -18,6 +18,8 @@ export interface ExampleAppConfig {
   /** A PEM or JWK file holding the private signing key; generated at start when absent. */
   signingKeyPath?: string;
   apiAudience: string;
+  /** Encrypts private keys in MongoDB's shared key store (base64 of 32 bytes); with it, keys rotate across instances. */
+  keyEncryptionKey?: string;
 }
 
 export class ConfigError extends Error {
@@ -73,6 +75,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ExampleAppConf
     config.bootstrapClientId = bootstrapClientId;
     config.bootstrapClientSecret = bootstrapClientSecret;
   }
+  const keyEncryptionKey = nonEmpty(env.KEY_ENCRYPTION_KEY);
+  if (keyEncryptionKey !== undefined) config.keyEncryptionKey = keyEncryptionKey;
   const signingKeyPath = nonEmpty(env.SIGNING_KEY_FILE);
   if (signingKeyPath !== undefined) config.signingKeyPath = signingKeyPath;
   return config;
