@@ -34,7 +34,7 @@ export interface ExampleApp {
   keys: Keyring;
   bootstrap: BootstrapClient;
   /** Stops background polling and closes the database connection, if any. */
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /** What a test or an embedding host may supply instead of what the config describes. */
