@@ -44,6 +44,7 @@ export default async function mongoGlobalSetup(): Promise<void> {
   } catch (error) {
     const reason = error instanceof Error ? oneLine(error.message) : String(error);
     process.env.ECC_TEST_MONGODB_SKIP = `no MONGODB_URI and mongodb-memory-server could not start a server (${reason})`;
+    process.stderr.write(`\nMongoDB contract suites skipped: ${process.env.ECC_TEST_MONGODB_SKIP}\n`);
   }
 }
 

@@ -23,8 +23,6 @@ export function mongoSkipReason(): string | null {
   return process.env.ECC_TEST_MONGODB_SKIP ?? 'no MONGODB_URI and the Jest globalSetup that starts mongodb-memory-server did not run';
 }
 
-let announced = false;
-
 /**
  * `describe` against a real MongoDB, or `describe.skip` plus one line on stderr when there is none.
  *
@@ -49,10 +47,7 @@ export function describeWithMongo(name: string, define: (mongo: MongoSuite) => v
   };
 
   if (!uri) {
-    if (!announced) {
-      announced = true;
-      process.stderr.write(`MongoDB contract suite skipped: ${mongoSkipReason() ?? 'no server'}\n`);
-    }
+    // The reason is printed once per run, by the global setup that looked for a server.
     describe.skip(name, () => define(suite));
     return;
   }
