@@ -14,7 +14,9 @@ import type { Keyring } from '../lib/keys';
 import { KeyringSync, MongoKeyStore, jwksHandler } from '../lib/keys';
 import type { TokenStateStore } from '../lib/lifecycle';
 import { MemoryTokenStateStore, MongoTokenStateStore, RevocationList, keyAdminRouter } from '../lib/lifecycle';
+import type { Logger } from '../lib/logging';
 import { tokenRouter } from '../lib/token';
+import type { TokenHooks } from '../lib/token';
 import { registrationRouter } from '../lib/registration';
 import type { ClientChangedEvent } from '../lib/registration';
 import { authorizationServerMetadataFor } from '../lib/discovery';
@@ -41,6 +43,10 @@ export interface ExampleApp {
 export interface ExampleAppOverrides {
   clients?: ClientStore;
   tokenState?: TokenStateStore;
+  /** Given to the token router, the registration API and the demo API (a pino logger fits). */
+  logger?: Logger;
+  /** The token endpoint's audit hooks. */
+  tokenHooks?: TokenHooks;
 }
 
 const HEALTH_TIMEOUT_MS = 2000;
@@ -115,9 +121,11 @@ export async function createExampleApp(
   const app = express();
   app.disable('x-powered-by');
 
-  const oauth = tokenRouter({ clients, keys, issuer, defaultAudience, tokenState, revocations });
+  const logging = overrides.logger ? { logger: overrides.logger } : {};
+  const hooks = overrides.tokenHooks ? { hooks: overrides.tokenHooks } : {};
+  const oauth = tokenRouter({ clients, keys, issuer, defaultAudience, tokenState, revocations, ...logging, ...hooks });
   app.use('/oauth2', oauth);
-  app.use('/oauth2', registrationRouter({ clients, auth: adminAuth, onClientChanged: forgetRefreshTokens }));
+  app.use('/oauth2', registrationRouter({ clients, auth: adminAuth, onClientChanged: forgetRefreshTokens, ...logging }));
   app.use('/oauth2', keyAdminRouter({ keys: sync ? sync.administration : keys, auth: adminAuth }));
   app.get('/.well-known/jwks.json', jwksHandler(keys));
   app.get(
@@ -130,7 +138,7 @@ export async function createExampleApp(
   );
 
   const { bearer } = mountProfile(app, config.profile, { clients, keys, issuer, defaultAudience, tokenState, revocations });
-  app.use('/api', demoApi({ keys, issuer, audience: config.apiAudience, bearer }));
+  app.use('/api', demoApi({ keys, issuer, audience: config.apiAudience, bearer: { ...bearer, ...logging } }));
 
   app.get('/healthz', async (_req, res) => {
     try {

@@ -16,9 +16,15 @@ export interface Logger {
 
 export type LogLevel = keyof Logger;
 
+/** Fields that carry a credential wherever they appear (RFC 6749 §2.3.1, §5.1; RFC 7009 §2.1; RFC 7662 §2.1). */
+const CREDENTIAL_FIELDS = ['client_secret', 'token', 'access_token', 'refresh_token'] as const;
+
 /**
- * pino `redact` paths that hide credentials in the host app's own logs (request loggers such as
- * pino-http log `req.headers`; an app that logs parsed bodies logs `client_secret`).
+ * pino `redact` paths that hide credentials in the host app's own logs: the `Authorization` header
+ * (request loggers such as pino-http log `req.headers`), and `client_secret`, `token`,
+ * `access_token`, `refresh_token` at the top level, one level down, and in `req.body` /
+ * `req.query`. Redaction cannot reach inside a string: do not log raw URLs with their query
+ * string, nor raw bodies.
  *
  * @example
  * const logger = pino({ redact: { paths: [...LOG_REDACT_PATHS], censor: '[redacted]' } });
@@ -28,16 +34,7 @@ export const LOG_REDACT_PATHS: readonly string[] = Object.freeze([
   'headers.authorization',
   'req.headers.authorization',
   'request.headers.authorization',
-  'client_secret',
-  '*.client_secret',
-  'body.client_secret',
-  'req.body.client_secret',
-  'token',
-  '*.token',
-  'access_token',
-  '*.access_token',
-  'refresh_token',
-  '*.refresh_token',
+  ...CREDENTIAL_FIELDS.flatMap((field) => [field, `*.${field}`, `req.body.${field}`, `req.query.${field}`, `request.body.${field}`]),
 ]);
 
 /** The longest claimed client id a log line repeats (a request can claim any string). */

@@ -48,10 +48,20 @@ const METADATA_FIELD: Record<string, string> = {
   refreshTokenTtl: 'refresh_token_ttl',
 };
 
+/**
+ * RFC 7591 §3.2.2: `error_description` is ASCII text. A metadata message may quote what the client
+ * sent (any Unicode, control characters) and names RFC sections with `§`: both are made ASCII here.
+ */
+function asciiDescription(message: string): string {
+  return message.replace(/§/g, 'section ').replace(/[^\x20-\x7e]/g, '?');
+}
+
 /** Any failure -> the OAuth error a caller may see. */
 function toOAuthError(error: unknown): OAuthError {
   if (error instanceof OAuthError) return error;
-  if (error instanceof InvalidClientMetadataError) return new OAuthError('invalid_client_metadata', error.message);
+  if (error instanceof InvalidClientMetadataError) return new OAuthError('invalid_client_metadata', asciiDescription(error.message));
+  // Express could not percent-decode `:client_id` (`/register/%ZZ`): a malformed request, not a server fault.
+  if (error instanceof URIError) return new OAuthError('invalid_request', 'The request path is not valid percent-encoded UTF-8.');
   if (error instanceof ClientStoreError) {
     switch (error.code) {
       case 'ERR_STORE_UNAVAILABLE':
@@ -252,6 +262,11 @@ export function registrationRouter(options: RegistrationRouterOptions): Router {
   );
   router.all('/register/:client_id/secret', methodNotAllowed('POST'));
 
+  // A path under /register that no route above knows (`/register//secret`, `/register/a/b`): the
+  // API's own 404, in JSON, rather than the host app's.
+  router.use('/register', (_req, res) => {
+    renderOAuthError(res, new OAuthError('not_found', 'No such resource in the client registration API.'));
+  });
   // Whatever `protect` or a parser passes on ends here, as an OAuth error.
   const renderErrors: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
     renderOAuthError(res, toOAuthError(error));

@@ -5,7 +5,8 @@
  * method on those paths is 405 with `Allow: POST`.
  *
  * One request goes: required headers → body (parsers private to the router) → parameters →
- * `grant_type` → client authentication (a private Passport) → the grant → the response. The
+ * `grant_type` → the brute-force check (lib/hardening: 429 before any store call or hash) → client
+ * authentication (a private Passport) → the grant → the response. The
  * revocation and introspection endpoints share every step but the grant. Every failure on the way
  * is an `OAuthError` rendered here, inside the router: nothing reaches the host app's error
  * handler, nothing touches its passport or body parsers. Everything that does not depend on the

@@ -8,7 +8,8 @@ import type { TokenRouterOptions } from '../../lib/token';
 import { FaultInjectingClientStore } from '../support/token-fault-store';
 import { basicAuth, form, INVALID_CLIENT_BODY, ISSUER, registerClient, tokenTestApp } from '../support/token-harness';
 import type { RegisteredClient, TokenTestApp } from '../support/token-harness';
-import { FaultInjectingLimiter, LIMITER_DRIVER_MESSAGE, RecordingLogger } from './support/fault-limiter';
+import { FaultInjectingLimiter, LIMITER_DRIVER_MESSAGE } from './support/fault-limiter';
+import { RecordingLogger } from './support/recording-logger';
 
 let keys: Keyring;
 beforeAll(async () => {
@@ -203,14 +204,14 @@ describe('tokenRouter({ bruteForce }) — configuration', () => {
 
   it.each([
     ["bruteForce: 'on'", { bruteForce: 'on' }, /options\.bruteForce must be false or an object/],
-    ["an unknown bruteForce option", { bruteForce: { limitz: {} } }, /options\.bruteForce has an unknown option 'limitz'/],
+    ['an unknown bruteForce option', { bruteForce: { limitz: {} } }, /options\.bruteForce has an unknown option 'limitz'/],
     ["a limiter without the port's methods", { bruteForce: { limiter: {} } }, /options\.bruteForce\.limiter must be a BruteForceLimiter/],
-    ["a limiter together with limits", { bruteForce: { limiter: new MemoryBruteForceLimiter(), limits: {} } }, /options\.bruteForce\.limits configures the default limiter/],
-    ["timeoutMs: 0", { bruteForce: { timeoutMs: 0 } }, /options\.bruteForce\.timeoutMs must be a whole number/],
+    ['a limiter together with limits', { bruteForce: { limiter: new MemoryBruteForceLimiter(), limits: {} } }, /options\.bruteForce\.limits configures the default limiter/],
+    ['timeoutMs: 0', { bruteForce: { timeoutMs: 0 } }, /options\.bruteForce\.timeoutMs must be a whole number/],
     ["onLimiterError: 'ignore'", { bruteForce: { onLimiterError: 'ignore' } }, /options\.bruteForce\.onLimiterError must be 'fail-open' or 'fail-closed'/],
-    ["zero failures per address", { bruteForce: { limits: { perAddress: { failures: 0, windowSeconds: 60 } } } }, /perAddress\.failures must be a whole number/],
-    ["a fractional window", { bruteForce: { limits: { perClientAndAddress: { failures: 5, windowSeconds: 1.5 } } } }, /perClientAndAddress\.windowSeconds must be a whole number/],
-    ["a logger that is a function", { logger: console.log }, /options\.logger must be a logger with info, warn and error methods/],
+    ['zero failures per address', { bruteForce: { limits: { perAddress: { failures: 0, windowSeconds: 60 } } } }, /perAddress\.failures must be a whole number/],
+    ['a fractional window', { bruteForce: { limits: { perClientAndAddress: { failures: 5, windowSeconds: 1.5 } } } }, /perClientAndAddress\.windowSeconds must be a whole number/],
+    ['a logger that is a function', { logger: console.log }, /options\.logger must be a logger with info, warn and error methods/],
   ])('refuses %s with a TypeError naming the option', (_label, bad, message) => {
     const options = { clients: new FaultInjectingClientStore(), keys, issuer: ISSUER, ...bad } as unknown as TokenRouterOptions;
     expect(() => tokenRouter(options)).toThrow(TypeError);

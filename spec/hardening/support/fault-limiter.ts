@@ -50,24 +50,3 @@ export class FaultInjectingLimiter implements BruteForceLimiter {
     }
   }
 }
-
-/** A logger that keeps every line (level, fields, message) for assertions; the shape of pino's calls. */
-export class RecordingLogger {
-  readonly lines: { level: 'info' | 'warn' | 'error'; fields: Record<string, unknown>; message: string | undefined }[] = [];
-
-  info(fields: object, message?: string): void {
-    this.lines.push({ level: 'info', fields: { ...fields }, message });
-  }
-
-  warn(fields: object, message?: string): void {
-    this.lines.push({ level: 'warn', fields: { ...fields }, message });
-  }
-
-  error(fields: object, message?: string): void {
-    this.lines.push({ level: 'error', fields: { ...fields }, message });
-  }
-
-  events(): unknown[] {
-    return this.lines.map((line) => line.fields.event);
-  }
-}
