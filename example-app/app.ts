@@ -14,6 +14,8 @@ import type { Keyring } from '../lib/keys';
 import { KeyringSync, MongoKeyStore, jwksHandler } from '../lib/keys';
 import type { TokenStateStore } from '../lib/lifecycle';
 import { MemoryTokenStateStore, MongoTokenStateStore, RevocationList, keyAdminRouter } from '../lib/lifecycle';
+import type { BruteForceLimiter } from '../lib/hardening';
+import { MemoryBruteForceLimiter, MongoBruteForceLimiter } from '../lib/hardening';
 import type { Logger } from '../lib/logging';
 import { tokenRouter } from '../lib/token';
 import type { TokenHooks } from '../lib/token';
@@ -56,6 +58,8 @@ interface Stores {
   connection: Connection | undefined;
   clients: ClientStore;
   tokenState: TokenStateStore;
+  /** Failed-authentication counters, shared by every token endpoint of the app (and, on MongoDB, every instance). */
+  limiter: BruteForceLimiter;
 }
 
 async function openStores(config: ExampleAppConfig, overrides: ExampleAppOverrides): Promise<Stores> {
@@ -64,6 +68,7 @@ async function openStores(config: ExampleAppConfig, overrides: ExampleAppOverrid
       connection: undefined,
       clients: overrides.clients ?? new MemoryClientStore(),
       tokenState: overrides.tokenState ?? new MemoryTokenStateStore(),
+      limiter: new MemoryBruteForceLimiter(),
     };
   }
   const connection = mongoose.createConnection(config.mongodbUri, { serverSelectionTimeoutMS: 10_000 });
@@ -71,7 +76,9 @@ async function openStores(config: ExampleAppConfig, overrides: ExampleAppOverrid
   const clients = await MongoClientStore.init(connection);
   const tokenState = new MongoTokenStateStore(connection);
   await tokenState.ensureIndexes();
-  return { connection, clients, tokenState };
+  const limiter = new MongoBruteForceLimiter(connection);
+  await limiter.ensureIndexes();
+  return { connection, clients, tokenState, limiter };
 }
 
 /**
@@ -100,7 +107,8 @@ export async function createExampleApp(
   config: ExampleAppConfig,
   overrides: ExampleAppOverrides = {},
 ): Promise<ExampleApp> {
-  const { connection, clients, tokenState } = await openStores(config, overrides);
+  const { connection, clients, tokenState, limiter } = await openStores(config, overrides);
+  const bruteForce = { limiter };
   const { keys, sync } = await openKeys(config, connection);
   const bootstrap = await ensureBootstrapClient(clients, config);
   const revocations = new RevocationList(tokenState);
@@ -123,7 +131,7 @@ export async function createExampleApp(
 
   const logging = overrides.logger ? { logger: overrides.logger } : {};
   const hooks = overrides.tokenHooks ? { hooks: overrides.tokenHooks } : {};
-  const oauth = tokenRouter({ clients, keys, issuer, defaultAudience, tokenState, revocations, ...logging, ...hooks });
+  const oauth = tokenRouter({ clients, keys, issuer, defaultAudience, tokenState, revocations, bruteForce, ...logging, ...hooks });
   app.use('/oauth2', oauth);
   app.use('/oauth2', registrationRouter({ clients, auth: adminAuth, onClientChanged: forgetRefreshTokens, ...logging }));
   app.use('/oauth2', keyAdminRouter({ keys: sync ? sync.administration : keys, auth: adminAuth }));
@@ -137,7 +145,15 @@ export async function createExampleApp(
     }),
   );
 
-  const { bearer } = mountProfile(app, config.profile, { clients, keys, issuer, defaultAudience, tokenState, revocations });
+  const { bearer } = mountProfile(app, config.profile, {
+    clients,
+    keys,
+    issuer,
+    defaultAudience,
+    tokenState,
+    revocations,
+    bruteForce,
+  });
   app.use('/api', demoApi({ keys, issuer, audience: config.apiAudience, bearer: { ...bearer, ...logging } }));
 
   app.get('/healthz', async (_req, res) => {

@@ -7,6 +7,7 @@
 import type { Express } from 'express';
 import type { RequireTokenOptions } from '../lib/bearer';
 import type { ClientStore } from '../lib/clients';
+import type { TokenRouterOptions } from '../lib/token';
 import type { Keyring } from '../lib/keys';
 import type { TokenStateStore } from '../lib/lifecycle';
 import { RevocationList } from '../lib/lifecycle';
@@ -24,6 +25,8 @@ export interface ProfileMountOptions {
   tokenState?: TokenStateStore;
   /** The revocation list the app's `requireToken` uses; without it, one over `tokenState` that asks the store on every request. */
   revocations?: RevocationList;
+  /** The brute-force limiter shared with `/oauth2`, so failures count once whichever endpoint they hit. */
+  bruteForce?: TokenRouterOptions['bruteForce'];
 }
 
 /** The `requireToken` options for routes that accept the profile's tokens. */
@@ -58,6 +61,7 @@ export function mountProfile(app: Express, name: ProfileName, options: ProfileMo
       defaultAudience,
       ...(tokenState ? { tokenState } : {}),
       ...(options.revocations ? { revocations: options.revocations } : {}),
+      ...(options.bruteForce !== undefined ? { bruteForce: options.bruteForce } : {}),
     }),
   );
   if (profile.extras) app.use(profile.extras(revocations ? { keys, issuer, revocations } : { keys, issuer }));

@@ -13,6 +13,7 @@ export type {
 } from './client-store';
 export { GRANT_TYPES } from './client-store';
 export { isPossibleClientId } from './validate';
+export { clientStoreWithDeadline, withStoreDeadline } from './store-deadline';
 export type { ClientStoreErrorCode } from './errors';
 export { ClientStoreError, DuplicateClientError, InvalidClientRecordError, StoreUnavailableError } from './errors';
 export {

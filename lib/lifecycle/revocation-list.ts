@@ -21,7 +21,9 @@
  * second of staleness matters; a store that is down makes `isRevoked` throw (→ 503).
  */
 import type { RevokedAccessToken, TokenStateStore } from './token-state-store';
-import { withTokenStateDeadline } from './store-deadline';
+import { withStoreDeadline } from '../clients/store-deadline';
+
+const TOKEN_STATE = 'the token-state store';
 
 export type RevocationCheckMode = 'cached' | 'strict';
 
@@ -160,7 +162,7 @@ export class RevocationList {
    */
   async revoke(entry: AccessTokenRevocation): Promise<void> {
     this.remember(entry.jti, entry.expiresAt.getTime());
-    await withTokenStateDeadline(() => this.store.revokeAccessToken(entry, new Date(this.now())), this.storeTimeoutMs);
+    await withStoreDeadline(() => this.store.revokeAccessToken(entry, new Date(this.now())), this.storeTimeoutMs, TOKEN_STATE);
   }
 
   /**
@@ -173,7 +175,7 @@ export class RevocationList {
   readonly isRevoked = (claims: Readonly<RevocableClaims>): boolean | Promise<boolean> => {
     if (this.knows(claims.jti)) return true;
     if (this.mode === 'strict') {
-      return withTokenStateDeadline(() => this.store.isAccessTokenRevoked(claims.jti, new Date(this.now())), this.storeTimeoutMs);
+      return withStoreDeadline(() => this.store.isAccessTokenRevoked(claims.jti, new Date(this.now())), this.storeTimeoutMs, TOKEN_STATE);
     }
     if (this.isFresh()) return false;
     this.arm();
@@ -215,7 +217,7 @@ export class RevocationList {
     let since = new Date(this.syncedFrom === undefined ? 0 : Math.max(0, this.syncedFrom - this.overlapMs));
     for (let page = 0; page < MAX_PAGES_PER_POLL; page += 1) {
       const from = since;
-      const entries = await withTokenStateDeadline(() => this.store.revokedSince(from, this.pageSize), this.storeTimeoutMs);
+      const entries = await withStoreDeadline(() => this.store.revokedSince(from, this.pageSize), this.storeTimeoutMs, TOKEN_STATE);
       for (const entry of entries) this.remember(entry.jti, entry.expiresAt.getTime());
       const last = entries.at(-1);
       if (entries.length < this.pageSize || last === undefined || last.revokedAt.getTime() <= since.getTime()) break;

@@ -59,6 +59,8 @@ export interface RegistrationRouterOptions {
   allowedScopes?: string[];
   /** Largest accepted JSON body, in bytes or as `'16kb'`; 16kb by default. */
   bodyLimit?: number | string;
+  /** A store call slower than this is answered 503 `temporarily_unavailable`; 5000 ms by default. */
+  storeTimeoutMs?: number;
   /** Called after every successful change; what it throws or rejects with is ignored. */
   onClientChanged?: (event: ClientChangedEvent) => void | Promise<void>;
   /** Logs every change (client id and kind, never a secret) and every 5xx answer; a pino logger fits. */
@@ -74,6 +76,7 @@ export interface ResolvedRegistrationOptions {
   defaultRefreshTokenTtl: number;
   secretRotationGraceSeconds: number;
   bodyLimit: number | string;
+  storeTimeoutMs: number;
   onClientChanged?: (event: ClientChangedEvent) => void | Promise<void>;
   logger?: Logger;
 }
@@ -156,6 +159,9 @@ export function resolveRegistrationOptions(options: RegistrationRouterOptions): 
     (typeof bodyLimit === 'string' && BODY_LIMIT.test(bodyLimit.trim()));
   if (!bodyLimitOk) fail('bodyLimit', "must be a positive number of bytes or a size such as '16kb'");
 
+  const storeTimeoutMs = options.storeTimeoutMs ?? 5000;
+  if (!Number.isSafeInteger(storeTimeoutMs) || storeTimeoutMs < 1) fail('storeTimeoutMs', 'must be a positive whole number of milliseconds');
+
   if (options.onClientChanged !== undefined && typeof options.onClientChanged !== 'function') {
     fail('onClientChanged', 'must be a function');
   }
@@ -166,6 +172,7 @@ export function resolveRegistrationOptions(options: RegistrationRouterOptions): 
     defaultRefreshTokenTtl,
     secretRotationGraceSeconds,
     bodyLimit: typeof bodyLimit === 'string' ? bodyLimit.trim() : bodyLimit,
+    storeTimeoutMs,
   };
   if (options.protect !== undefined) resolved.protect = options.protect;
   if (options.auth !== undefined) resolved.auth = resolveAuth(options.auth);

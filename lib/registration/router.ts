@@ -11,8 +11,7 @@
 import express from 'express';
 import type { ErrorRequestHandler, Request, RequestHandler, Response, Router } from 'express';
 import type { ClientRecord } from '../clients';
-import { ClientStoreError, verifySecret } from '../clients';
-import { isPossibleClientId } from '../clients';
+import { ClientStoreError, clientStoreWithDeadline, isPossibleClientId, verifySecret } from '../clients';
 import { requireToken } from '../bearer';
 import { OAuthError, renderOAuthError } from '../errors';
 import { describeErrorForLog, log } from '../logging';
@@ -137,7 +136,9 @@ function buildProtect(options: ResolvedRegistrationOptions): RequestHandler {
  */
 export function registrationRouter(options: RegistrationRouterOptions): Router {
   const resolved = resolveRegistrationOptions(options);
-  const { clients: store, limits, defaultRefreshTokenTtl, secretRotationGraceSeconds } = resolved;
+  const { limits, defaultRefreshTokenTtl, secretRotationGraceSeconds } = resolved;
+  // Every call to the host's store is bounded: a hang or an untyped failure is a 503, never a 500 or a hung request.
+  const store = clientStoreWithDeadline(resolved.clients, resolved.storeTimeoutMs);
   const protect = buildProtect(resolved);
   const parseJson = jsonBody(resolved.bodyLimit);
   const view = (client: ClientRecord): RegisteredClientMetadata => clientToMetadata(client, { defaultRefreshTokenTtl });

@@ -16,7 +16,7 @@ import type { RevocationList } from '../lifecycle/revocation-list';
 import type { RefreshTokenRecord, TokenStateStore } from '../lifecycle/token-state-store';
 import type { TokenRequestParameters } from './request/parameters';
 import { MISSING_TOKEN } from './revoke';
-import { withStoreDeadline } from './store-deadline';
+import { withStoreDeadline } from '../clients';
 import type { TokenLookup } from './token-lookup';
 import { ownerOf } from './token-lookup';
 
@@ -99,7 +99,7 @@ export function tokenIntrospector(dependencies: IntrospectionDependencies): Intr
 
   async function isRevoked(jti: string): Promise<boolean> {
     if (revocations?.knows(jti)) return true;
-    return withStoreDeadline(() => tokenState.isAccessTokenRevoked(jti), storeTimeoutMs);
+    return withStoreDeadline(() => tokenState.isAccessTokenRevoked(jti), storeTimeoutMs, 'the token-state store');
   }
 
   return async (client, parameters) => {

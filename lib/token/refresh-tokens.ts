@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { ClientRecord } from '../clients';
 import type { RefreshTokenRecord, RefreshTokenUse, TokenStateStore } from '../lifecycle/token-state-store';
 import { generateRefreshToken, hashRefreshToken, looksLikeRefreshToken } from '../lifecycle/refresh-token-value';
-import { withStoreDeadline } from './store-deadline';
+import { withStoreDeadline } from '../clients';
 
 export interface RefreshTokensOptions {
   store: TokenStateStore;
@@ -53,7 +53,7 @@ export interface RefreshTokens {
  */
 export function refreshTokenService(options: RefreshTokensOptions): RefreshTokens {
   const { store, defaultTtl, maxTtl, storeTimeoutMs } = options;
-  const withDeadline = <T>(call: () => Promise<T>): Promise<T> => withStoreDeadline(call, storeTimeoutMs);
+  const withDeadline = <T>(call: () => Promise<T>): Promise<T> => withStoreDeadline(call, storeTimeoutMs, 'the token-state store');
 
   return {
     async issueFor({ client, scopes, audience, familyId }) {

@@ -16,7 +16,7 @@ import type { RevocationList } from '../lifecycle/revocation-list';
 import type { TokenStateStore } from '../lifecycle/token-state-store';
 import type { RefreshTokens } from './refresh-tokens';
 import type { TokenRequestParameters } from './request/parameters';
-import { withStoreDeadline } from './store-deadline';
+import { withStoreDeadline } from '../clients';
 import type { TokenLookup } from './token-lookup';
 import { ownerOf } from './token-lookup';
 
@@ -57,6 +57,6 @@ export function tokenRevoker(dependencies: RevocationDependencies): RevokeToken 
     const { claims } = found;
     const entry = { jti: claims.jti, clientId: claims.client_id, expiresAt: new Date(claims.exp * 1000) };
     if (revocations) await revocations.revoke(entry);
-    else await withStoreDeadline(() => tokenState.revokeAccessToken(entry), storeTimeoutMs);
+    else await withStoreDeadline(() => tokenState.revokeAccessToken(entry), storeTimeoutMs, 'the token-state store');
   };
 }

@@ -175,3 +175,22 @@ describe('example app — PROFILE adds a seed system’s token endpoint beside /
       expect(Object.keys(ok.body)).toEqual(['scope', 'token_type', 'access_token', 'expires_in']);
     }));
 });
+
+describe('example app — one brute-force count for every token endpoint', () => {
+  it('blocks a client id on /oauth2/token after ten failures on the profile endpoint, with Retry-After', () =>
+    withApp({ PROFILE: 'aidbox' }, async (example) => {
+      const client = await register(example, { client_name: 'target', scope: 'records:read' });
+      for (let attempt = 0; attempt < 10; attempt += 1) {
+        const failed = await request(example.app).post('/auth/token').auth(client.id, 'wrong').type('form').send({ grant_type: 'client_credentials' });
+        expect(failed.status).toBe(401);
+      }
+      const blocked = await request(example.app)
+        .post('/oauth2/token')
+        .auth(client.id, client.secret)
+        .type('form')
+        .send({ grant_type: 'client_credentials' });
+      expect(blocked.status).toBe(429);
+      expect(blocked.body.error).toBe('too_many_requests');
+      expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    }));
+});

@@ -8,7 +8,7 @@
 import type { ClientRecord, ClientStore } from '../../clients';
 import { verifyAgainstDecoy, verifyClientSecret } from '../../clients';
 import type { AuthenticationFailureReason } from '../hooks';
-import { withStoreDeadline } from '../store-deadline';
+import { withStoreDeadline } from '../../clients';
 
 export type ClientVerification =
   | { ok: true; client: ClientRecord }
