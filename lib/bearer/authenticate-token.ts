@@ -17,7 +17,16 @@ import type { CachedVerification } from './token-cache';
 import type { AccessTokenAuth } from './types';
 
 /** Resolves with the request's auth, rejects with an `OAuthError`. */
-export type TokenAuthenticator = (token: string) => Promise<AccessTokenAuth>;
+export interface TokenAuthenticator {
+  /** Verifies the token (or finds its verification in the cache) and checks it against this route. */
+  authenticate: (token: string) => Promise<AccessTokenAuth>;
+  /**
+   * The same for a token whose signature was verified before: the route checks (clock, issuer,
+   * audience, type, revocation, scope) run again, the signature check does not. `undefined` when the
+   * token is not in the cache.
+   */
+  authenticateCached: (token: string) => Promise<AccessTokenAuth> | undefined;
+}
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
@@ -47,18 +56,26 @@ export function tokenAuthenticator(settings: RequireTokenSettings): TokenAuthent
   const { keys, cache, realm, now } = settings;
 
   /** The route-independent proof about a token: from the cache (re-checked against this route's clock, issuer and types) or fresh. */
-  async function verified(token: string): Promise<CachedVerification> {
+  function cachedVerification(token: string): CachedVerification | undefined {
     const cached = cache?.lookup(token);
-    if (cached && cached.source === keys) {
-      checkTokenType(cached.header, settings.acceptedTypes);
-      checkAccessTokenClaims(cached.claims, {
-        issuer: settings.issuer,
-        audience: settings.audience,
-        clockTolerance: settings.clockTolerance,
-        nowSeconds: Math.floor(now() / 1000),
-      });
-      return cached;
-    }
+    return cached && cached.source === keys ? cached : undefined;
+  }
+
+  /** A cached verification still fits this route, now. */
+  function recheck(cached: CachedVerification): CachedVerification {
+    checkTokenType(cached.header, settings.acceptedTypes);
+    checkAccessTokenClaims(cached.claims, {
+      issuer: settings.issuer,
+      audience: settings.audience,
+      clockTolerance: settings.clockTolerance,
+      nowSeconds: Math.floor(now() / 1000),
+    });
+    return cached;
+  }
+
+  async function verified(token: string): Promise<CachedVerification> {
+    const cached = cachedVerification(token);
+    if (cached) return recheck(cached);
     const result = await verifyJwt(token, keys, {
       issuer: settings.issuer,
       audience: settings.audience,
@@ -94,13 +111,8 @@ export function tokenAuthenticator(settings: RequireTokenSettings): TokenAuthent
     return revoked === false ? undefined : invalidToken(realm, 'The access token has been revoked.');
   }
 
-  return async (token) => {
-    let entry: CachedVerification;
-    try {
-      entry = await verified(token);
-    } catch (error) {
-      throw verificationFailure(realm, error);
-    }
+  /** Revocation and scope: checked on every request, cached token or not. */
+  async function authorised(entry: CachedVerification): Promise<AccessTokenAuth> {
     const revoked = await checkRevocation(entry.claims);
     if (revoked) throw revoked;
     const scopes = tokenScopes(entry.claims.scope);
@@ -108,5 +120,26 @@ export function tokenAuthenticator(settings: RequireTokenSettings): TokenAuthent
       throw insufficientScope(realm, settings.requiredScopes);
     }
     return authFrom(entry.claims, scopes);
+  }
+
+  return {
+    authenticate: async (token) => {
+      let entry: CachedVerification;
+      try {
+        entry = await verified(token);
+      } catch (error) {
+        throw verificationFailure(realm, error);
+      }
+      return authorised(entry);
+    },
+    authenticateCached: (token) => {
+      const cached = cachedVerification(token);
+      if (!cached) return undefined;
+      try {
+        return authorised(recheck(cached));
+      } catch (error) {
+        return Promise.reject(verificationFailure(realm, error));
+      }
+    },
   };
 }
