@@ -9,7 +9,7 @@ import type { Express, NextFunction, Request, Response } from 'express';
 import mongoose from 'mongoose';
 import type { Connection } from 'mongoose';
 import type { ClientStore } from '../lib/clients';
-import { MemoryClientStore, MongoClientStore } from '../lib/clients';
+import { MemoryClientStore, MongoClientStore, withStoreDeadline } from '../lib/clients';
 import type { Keyring } from '../lib/keys';
 import { KeyringSync, MongoKeyStore, jwksHandler } from '../lib/keys';
 import type { TokenStateStore } from '../lib/lifecycle';
@@ -95,14 +95,6 @@ async function openKeys(config: ExampleAppConfig, connection: Connection | undef
   return { keys: sync.keyring, sync };
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error('timed out')), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 export async function createExampleApp(
   config: ExampleAppConfig,
   overrides: ExampleAppOverrides = {},
@@ -158,7 +150,7 @@ export async function createExampleApp(
 
   app.get('/healthz', async (_req, res) => {
     try {
-      await withTimeout(clients.ping(), HEALTH_TIMEOUT_MS);
+      await withStoreDeadline(() => clients.ping(), HEALTH_TIMEOUT_MS);
       res.json({ status: 'ok' });
     } catch {
       res.status(503).json({ status: 'unavailable' });

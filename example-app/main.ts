@@ -50,6 +50,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   const message = error instanceof ConfigError ? error.message : error instanceof Error ? error.message : String(error);
-  console.error(`error: ${message}`);
+  // A driver message may echo a connection string: never print its password.
+  console.error(`error: ${message.replace(/\/\/([^:@/\s]+):([^@/\s]+)@/g, '//$1:****@')}`);
   process.exit(1);
 });
