@@ -73,7 +73,20 @@ function unreachable(uri: string, error: unknown): CommandError {
  * @example
  * const { store, close } = await openMongoStore({ mongodbUri: 'mongodb://127.0.0.1/auth', timeoutMs: 5000 });
  */
-export const openMongoStore: StoreFactory = async ({ mongodbUri, timeoutMs }) => {
+export const openMongoStore: StoreFactory = ({ mongodbUri, timeoutMs }) =>
+  withMongoConnection(mongodbUri, timeoutMs, async (connection) => ({
+    store: await MongoClientStore.init(connection, { operationTimeoutMs: timeoutMs }),
+  }));
+
+/**
+ * Connects to MongoDB and builds a store on the connection. A missing or malformed URI is a
+ * `UsageError`; a server that cannot be reached is a `CommandError` with the password masked.
+ */
+async function withMongoConnection<T extends object>(
+  mongodbUri: string | undefined,
+  timeoutMs: number,
+  build: (connection: mongoose.Connection) => Promise<T>,
+): Promise<T & { description: string; close(): Promise<void> }> {
   if (mongodbUri === undefined || mongodbUri.trim() === '') {
     throw new UsageError('no database: pass --mongodb-uri URI or set MONGODB_URI');
   }
@@ -92,8 +105,7 @@ export const openMongoStore: StoreFactory = async ({ mongodbUri, timeoutMs }) =>
   };
   try {
     await connection.asPromise();
-    const store = await MongoClientStore.init(connection, { operationTimeoutMs: timeoutMs });
-    return { store, description: `MongoDB at ${maskUri(uri)}`, close };
+    return { ...(await build(connection)), description: `MongoDB at ${maskUri(uri)}`, close };
   } catch (error) {
     await close();
     if (error instanceof Error && error.name === 'MongoParseError') {
@@ -101,7 +113,7 @@ export const openMongoStore: StoreFactory = async ({ mongodbUri, timeoutMs }) =>
     }
     throw unreachable(uri, error);
   }
-};
+}
 
 export interface KeyStoreConnectionOptions extends StoreConnectionOptions {
   /** `KEY_ENCRYPTION_KEY`: 32 bytes (hex or base64) sealing the private keys at rest. */
@@ -139,29 +151,9 @@ export const openMongoKeyStore: KeyStoreFactory = async ({ mongodbUri, timeoutMs
   } catch (error) {
     throw new UsageError(`KEY_ENCRYPTION_KEY: ${shortReason(error)}`);
   }
-  const uri = mongodbUri.trim();
-  if (!MONGODB_SCHEME.test(uri)) {
-    throw new UsageError(`--mongodb-uri must start with mongodb:// or mongodb+srv:// (got ${maskUri(uri).slice(0, 100)})`);
-  }
-  let connection: mongoose.Connection;
-  try {
-    connection = mongoose.createConnection(uri, { serverSelectionTimeoutMS: timeoutMs });
-  } catch (error) {
-    throw new UsageError(`--mongodb-uri is not a valid MongoDB URI: ${shortReason(error)}`);
-  }
-  const close = async (): Promise<void> => {
-    await connection.close(true).catch(() => undefined);
-  };
-  try {
-    await connection.asPromise();
+  return withMongoConnection(mongodbUri, timeoutMs, async (connection) => {
     const store = new MongoKeyStore(connection, { keyEncryptionKey: kek, operationTimeoutMs: timeoutMs });
     await store.ensureIndexes();
-    return { store, description: `MongoDB at ${maskUri(uri)}`, close };
-  } catch (error) {
-    await close();
-    if (error instanceof Error && error.name === 'MongoParseError') {
-      throw new UsageError(`--mongodb-uri is not a valid MongoDB URI: ${shortReason(error)}`);
-    }
-    throw unreachable(uri, error);
-  }
+    return { store };
+  });
 };
