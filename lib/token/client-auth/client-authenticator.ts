@@ -56,6 +56,15 @@ export type ClientAuthenticator = (
 ) => Promise<ClientAuthentication>;
 
 type StrategyName = 'basic' | 'oauth2-client-password';
+
+const CLIENT_PROPERTY = 'authenticatedClient';
+type AuthenticatedFacade = Request & { [CLIENT_PROPERTY]?: ClientRecord | false };
+const PASSPORT_OPTIONS = { session: false, failWithError: true, assignProperty: CLIENT_PROPERTY, authInfo: false };
+/**
+ * The response Passport is given. On a failure Passport sets a status and a challenge on it; the
+ * router answers by itself (with its own challenge), so nothing Passport writes reaches the client.
+ */
+const PASSPORT_RESPONSE = { statusCode: 200, setHeader: () => undefined, end: () => undefined } as unknown as Response;
 type Done = (error: unknown, client?: ClientRecord | false) => void;
 interface Failure {
   reason: AuthenticationFailureReason;
@@ -103,13 +112,20 @@ export function clientAuthenticator(options: ClientAuthenticatorOptions): Client
     new ClientPasswordStrategy({ passReqToCallback: true }, (req, clientId, secret, done) => verify(req, clientId, secret, done)),
   );
 
-  function run(strategy: StrategyName, facade: Request, res: Response): Promise<ClientRecord | undefined> {
+  // Built once: Passport puts the authenticated client on the facade (`assignProperty`) and reports a
+  // failure as an `AuthenticationError` (`failWithError`) instead of answering by itself.
+  const authenticators: Record<StrategyName, RequestHandler> = {
+    basic: passport.authenticate('basic', PASSPORT_OPTIONS) as RequestHandler,
+    'oauth2-client-password': passport.authenticate('oauth2-client-password', PASSPORT_OPTIONS) as RequestHandler,
+  };
+
+  function run(strategy: StrategyName, facade: Request): Promise<ClientRecord | undefined> {
     return new Promise((resolve, reject) => {
-      const middleware = passport.authenticate(strategy, { session: false }, (error: Error | null, client?: ClientRecord | false) => {
-        if (error) reject(error);
-        else resolve(client || undefined);
-      }) as RequestHandler;
-      void middleware(facade, res, (error?: unknown) => reject(toError(error ?? 'passport passed the request on')));
+      void authenticators[strategy](facade, PASSPORT_RESPONSE, (error?: unknown) => {
+        if (error === undefined || error === null) return resolve((facade as AuthenticatedFacade)[CLIENT_PROPERTY] || undefined);
+        if (error instanceof Error && error.name === 'AuthenticationError') return resolve(undefined);
+        reject(toError(error));
+      });
     });
   }
 
@@ -122,7 +138,7 @@ export function clientAuthenticator(options: ClientAuthenticatorOptions): Client
       body: { value: { client_id: parameters.get('client_id'), client_secret: parameters.get('client_secret') } },
     }) as Request;
     const strategy: StrategyName = decision.method === 'basic' ? 'basic' : 'oauth2-client-password';
-    const client = await run(strategy, facade, res);
+    const client = await run(strategy, facade);
     if (client) return { ok: true, client };
     const failure = failures.get(facade);
     const claimedId =
