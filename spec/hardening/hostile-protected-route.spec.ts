@@ -1,6 +1,5 @@
 import fc from 'fast-check';
-import type { HostileTarget } from './support/hostile-target';
-import { hostileTarget } from './support/hostile-target';
+import { PROPERTY_TIMEOUT_MS, useHostileTarget } from './support/hostile-target';
 import {
   assertWellFormedAnswer,
   authorizationArb,
@@ -9,22 +8,12 @@ import {
   extraHeadersArb,
   headersOf,
   methodArb,
-  prototypeFingerprint,
   prototypeIsClean,
   reportable,
 } from './support/hostile-requests';
 import type { RawRequest } from './support/loopback';
 
-/** Generous: on a busy 2-core machine other suites share the CPU; alone the property takes well under 15 s. */
-const PROPERTY_TIMEOUT_MS = 90_000;
-
-let target: HostileTarget;
-let fingerprint: string;
-beforeAll(async () => {
-  fingerprint = prototypeFingerprint();
-  target = await hostileTarget();
-});
-afterAll(() => target.close());
+const suite = useHostileTarget();
 
 function b64url(value: unknown): string {
   return Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
@@ -32,7 +21,7 @@ function b64url(value: unknown): string {
 
 /** Tokens: the real one, the real one altered (a character, a segment, the algorithm), forged and absurd ones. */
 function tokenArb(): fc.Arbitrary<string> {
-  const real = target.accessToken;
+  const real = suite.target.accessToken;
   const [header, payload, signature] = real.split('.') as [string, string, string];
   const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
   return fc.oneof(
@@ -76,10 +65,10 @@ function protectedRouteRequestArb(): fc.Arbitrary<RawRequest> {
       where: fc.constantFrom('header', 'header', 'header', 'query', 'body', 'two places', 'other'),
       token: tokenArb(),
       scheme: fc.constantFrom('Bearer', 'Bearer', 'bearer', 'BEARER', 'Bearer  ', 'Basic', 'MAC', ''),
-      other: authorizationArb([], [`Bearer ${target.adminToken}`]),
+      other: authorizationArb([], [`Bearer ${suite.target.adminToken}`]),
       contentType: fc.option(contentTypeArb, { freq: 3 }),
       extra: extraHeadersArb,
-      body: bodyArb([target.accessToken]),
+      body: bodyArb([suite.target.accessToken]),
     })
     .map(({ method, where, token, scheme, other, contentType, extra, body }) => {
       const headerValue = `${scheme} ${token}`.replace(/[^\t\x20-\x7e]/g, '');
@@ -102,24 +91,24 @@ describe('a requireToken route under hostile input (fast-check)', () => {
   it('never answers 5xx, answers every 4xx with an RFC 6750 JSON error, admits only the real token, pollutes no prototype', async () => {
     await fc.assert(
       fc.asyncProperty(protectedRouteRequestArb(), async (request) => {
-        const response = await target.server.send(request);
+        const response = await suite.target.server.send(request);
         assertWellFormedAnswer(request, response);
         if (response.status === 200) {
           // The scheme is case-insensitive (RFC 9110 §11.1); the token must be the real one, unaltered.
           expect(request.headers.authorization).toMatch(/^bearer +\S+$/i);
-          expect(String(request.headers.authorization).split(/ +/)[1]).toBe(target.accessToken);
-          if (request.method !== 'HEAD') expect(JSON.parse(response.text)).toEqual({ client_id: target.client.clientId });
+          expect(String(request.headers.authorization).split(/ +/)[1]).toBe(suite.target.accessToken);
+          if (request.method !== 'HEAD') expect(JSON.parse(response.text)).toEqual({ client_id: suite.target.client.clientId });
         }
         if (response.status === 401 && request.method !== 'HEAD') expect(response.headers['www-authenticate']).toMatch(/^Bearer realm="/);
-        expect(prototypeIsClean(fingerprint)).toBe(true);
-        expect(target.hostErrors).toEqual([]);
+        expect(prototypeIsClean(suite.fingerprint)).toBe(true);
+        expect(suite.target.hostErrors).toEqual([]);
       }),
       { numRuns: 1500 },
     );
   }, PROPERTY_TIMEOUT_MS);
 
   it('still admits the real token afterwards', async () => {
-    const response = await target.server.send({ method: 'GET', path: '/api/records', headers: { authorization: `Bearer ${target.accessToken}` } });
+    const response = await suite.target.server.send({ method: 'GET', path: '/api/records', headers: { authorization: `Bearer ${suite.target.accessToken}` } });
     expect(response.status).toBe(200);
   });
 });

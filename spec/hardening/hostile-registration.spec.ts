@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { generateClientSecret, hashGeneratedSecret } from '../../lib/clients';
-import type { HostileTarget } from './support/hostile-target';
-import { hostileTarget } from './support/hostile-target';
+import { PROPERTY_TIMEOUT_MS, useHostileTarget } from './support/hostile-target';
 import {
   assertWellFormedAnswer,
   authorizationArb,
@@ -10,28 +9,20 @@ import {
   extraHeadersArb,
   headersOf,
   methodArb,
-  prototypeFingerprint,
   prototypeIsClean,
   reportable,
 } from './support/hostile-requests';
 import type { RawRequest } from './support/loopback';
 
-/** Generous: on a busy 2-core machine other suites share the CPU; alone the property takes well under 15 s. */
-const PROPERTY_TIMEOUT_MS = 90_000;
-
-let target: HostileTarget;
-let fingerprint: string;
+const suite = useHostileTarget();
 /** Clients the properties may change (never the ones the target itself uses). */
 const victims: string[] = [];
 beforeAll(async () => {
-  fingerprint = prototypeFingerprint();
-  target = await hostileTarget();
   for (let i = 0; i < 4; i += 1) {
-    const record = await target.store.create({ name: `victim ${i}`, secretHash: hashGeneratedSecret(generateClientSecret()), scopes: ['records:read'] });
+    const record = await suite.target.store.create({ name: `victim ${i}`, secretHash: hashGeneratedSecret(generateClientSecret()), scopes: ['records:read'] });
     victims.push(record.clientId);
   }
 });
-afterAll(() => target.close());
 
 const METADATA_FIELDS = [
   'client_name',
@@ -125,8 +116,8 @@ function chaoticRequestArb(): fc.Arbitrary<RawRequest> {
       contentType: fc.oneof({ weight: 5, arbitrary: fc.constant('application/json') }, { weight: 1, arbitrary: contentTypeArb }),
       contentEncoding: contentEncodingArb,
       authorization: fc.oneof(
-        { weight: 5, arbitrary: fc.constant(`Bearer ${target.adminToken}`) },
-        { weight: 2, arbitrary: authorizationArb([], [`Bearer ${target.accessToken}`, `Bearer ${target.adminToken}x`]) },
+        { weight: 5, arbitrary: fc.constant(`Bearer ${suite.target.adminToken}`) },
+        { weight: 2, arbitrary: authorizationArb([], [`Bearer ${suite.target.accessToken}`, `Bearer ${suite.target.adminToken}x`]) },
       ),
       extra: extraHeadersArb,
       body: fc.option(
@@ -157,7 +148,7 @@ function plausibleRequestArb(): fc.Arbitrary<RawRequest> {
     .map(({ route, body }) =>
       reportable({
         ...route,
-        headers: { authorization: `Bearer ${target.adminToken}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${suite.target.adminToken}`, 'content-type': 'application/json' },
         body: Buffer.from(body),
       }),
     );
@@ -167,23 +158,23 @@ describe('the registration API under hostile input (fast-check)', () => {
   it('never answers 5xx, answers every 4xx with an RFC-shaped JSON error, changes no client when it refuses, pollutes no prototype', async () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(plausibleRequestArb(), chaoticRequestArb()), async (request) => {
-        const before = await target.registrySnapshot();
-        const response = await target.server.send(request);
+        const before = await suite.target.registrySnapshot();
+        const response = await suite.target.server.send(request);
         assertWellFormedAnswer(request, response, 'rfc7591');
-        if (response.status >= 400) expect(await target.registrySnapshot()).toBe(before);
+        if (response.status >= 400) expect(await suite.target.registrySnapshot()).toBe(before);
         expect(response.text).not.toMatch(/sha256\$|scrypt\$/);
-        expect(prototypeIsClean(fingerprint)).toBe(true);
-        expect(target.hostErrors).toEqual([]);
+        expect(prototypeIsClean(suite.fingerprint)).toBe(true);
+        expect(suite.target.hostErrors).toEqual([]);
       }),
       { numRuns: 1200 },
     );
   }, PROPERTY_TIMEOUT_MS);
 
   it('still registers a client afterwards', async () => {
-    const response = await target.server.send({
+    const response = await suite.target.server.send({
       method: 'POST',
       path: '/oauth2/register',
-      headers: { authorization: `Bearer ${target.adminToken}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${suite.target.adminToken}`, 'content-type': 'application/json' },
       body: Buffer.from(JSON.stringify({ client_name: 'after the storm', scope: 'records:read' })),
     });
     expect(response.status).toBe(201);

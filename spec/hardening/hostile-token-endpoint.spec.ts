@@ -1,6 +1,5 @@
 import fc from 'fast-check';
-import type { HostileTarget } from './support/hostile-target';
-import { hostileTarget } from './support/hostile-target';
+import { PROPERTY_TIMEOUT_MS, useHostileTarget } from './support/hostile-target';
 import {
   assertWellFormedAnswer,
   authorizationArb,
@@ -13,22 +12,12 @@ import {
   methodArb,
   parameterNameArb,
   parameterValueArb,
-  prototypeFingerprint,
   prototypeIsClean,
   reportable,
 } from './support/hostile-requests';
 import type { RawRequest } from './support/loopback';
 
-/** Generous: on a busy 2-core machine other suites share the CPU; alone the property takes well under 15 s. */
-const PROPERTY_TIMEOUT_MS = 90_000;
-
-let target: HostileTarget;
-let fingerprint: string;
-beforeAll(async () => {
-  fingerprint = prototypeFingerprint();
-  target = await hostileTarget();
-});
-afterAll(() => target.close());
+const suite = useHostileTarget();
 
 function basic(id: string, secret: string): string {
   return `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
@@ -36,7 +25,7 @@ function basic(id: string, secret: string): string {
 
 /** Chaotic requests: anything at all at the three client-authenticated endpoints. */
 function chaoticRequestArb(): fc.Arbitrary<RawRequest> {
-  const { client } = target;
+  const { client } = suite.target;
   const realValues = [client.clientId, client.secret];
   const queryArb = fc.option(
     fc.array(fc.tuple(parameterNameArb, parameterValueArb(realValues)), { maxLength: 3 }).map(
@@ -51,7 +40,7 @@ function chaoticRequestArb(): fc.Arbitrary<RawRequest> {
       query: queryArb,
       contentType: fc.option(contentTypeArb, { freq: 8 }),
       contentEncoding: contentEncodingArb,
-      authorization: authorizationArb([basic(client.clientId, client.secret)], [`Bearer ${target.accessToken}`]),
+      authorization: authorizationArb([basic(client.clientId, client.secret)], [`Bearer ${suite.target.accessToken}`]),
       forwardedFor: forwardedForArb,
       extra: extraHeadersArb,
       body: bodyArb(realValues),
@@ -78,7 +67,7 @@ function chaoticRequestArb(): fc.Arbitrary<RawRequest> {
  * hostile extras — so the properties reach client authentication, the grant and the response.
  */
 function plausibleRequestArb(): fc.Arbitrary<RawRequest> {
-  const { client } = target;
+  const { client } = suite.target;
   const realValues = [client.clientId, client.secret, 'records:read records:write', 'records-api'];
   const credentialsArb = fc.record({
     clientId: fc.oneof({ weight: 4, arbitrary: fc.constant(client.clientId) }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) }),
@@ -137,29 +126,29 @@ function formOf(parameters: [string, string | string[]][]): string {
 
 describe('the token, revocation and introspection endpoints under hostile input (fast-check)', () => {
   it('never answer 5xx, always answer a 4xx with an RFC 6749 §5.2 JSON body, change nothing when they refuse, pollute no prototype', async () => {
-    const revokedBefore = async () => JSON.stringify(await target.tokenState.revokedSince(new Date(0), 1000));
+    const revokedBefore = async () => JSON.stringify(await suite.target.tokenState.revokedSince(new Date(0), 1000));
     await fc.assert(
       fc.asyncProperty(fc.oneof(plausibleRequestArb(), chaoticRequestArb()), async (request) => {
-        const registry = await target.registrySnapshot();
+        const registry = await suite.target.registrySnapshot();
         const revoked = await revokedBefore();
-        const response = await target.server.send(request);
+        const response = await suite.target.server.send(request);
         assertWellFormedAnswer(request, response);
         if (response.status >= 400) {
-          expect(await target.registrySnapshot()).toBe(registry);
+          expect(await suite.target.registrySnapshot()).toBe(registry);
           expect(await revokedBefore()).toBe(revoked);
         }
-        expect(prototypeIsClean(fingerprint)).toBe(true);
-        expect(target.hostErrors).toEqual([]);
+        expect(prototypeIsClean(suite.fingerprint)).toBe(true);
+        expect(suite.target.hostErrors).toEqual([]);
       }),
       { numRuns: 1500 },
     );
   }, PROPERTY_TIMEOUT_MS);
 
   it('still issues a token to the real client afterwards (the process and the endpoint stay up)', async () => {
-    const response = await target.server.send({
+    const response = await suite.target.server.send({
       method: 'POST',
       path: '/oauth2/token',
-      headers: { authorization: basic(target.client.clientId, target.client.secret), 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '192.0.2.200' },
+      headers: { authorization: basic(suite.target.client.clientId, suite.target.client.secret), 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '192.0.2.200' },
       body: Buffer.from('grant_type=client_credentials'),
     });
     expect(response.status).toBe(200);

@@ -16,6 +16,7 @@ import { registrationRouter } from '../../../lib/registration';
 import { tokenRouter } from '../../../lib/token';
 import type { LoopbackServer } from './loopback';
 import { listenOnLoopback } from './loopback';
+import { prototypeFingerprint } from './hostile-requests';
 
 export const ISSUER = 'https://as.hostile.test';
 export const API_AUDIENCE = 'records-api';
@@ -103,5 +104,40 @@ export async function hostileTarget(): Promise<HostileTarget> {
       return JSON.stringify(items.map(({ lastUsedAt: _lastUsedAt, ...rest }) => rest));
     },
     close: () => server.close(),
+  };
+}
+
+/** Generous: on a busy 2-core machine other suites share the CPU; alone a property takes well under 15 s. */
+export const PROPERTY_TIMEOUT_MS = 90_000;
+
+/** A spec file's hostile target, and `Object.prototype` as it was before any request. */
+export interface HostileSuite {
+  readonly target: HostileTarget;
+  readonly fingerprint: string;
+}
+
+/**
+ * Records the prototype fingerprint and starts a target before the file's tests; closes it after.
+ *
+ * @example
+ * const suite = useHostileTarget();
+ * it('…', async () => { await suite.target.server.send(request); });
+ */
+export function useHostileTarget(): HostileSuite {
+  const suite: { target?: HostileTarget; fingerprint?: string } = {};
+  beforeAll(async () => {
+    suite.fingerprint = prototypeFingerprint();
+    suite.target = await hostileTarget();
+  });
+  afterAll(() => suite.target?.close());
+  return {
+    get target() {
+      if (!suite.target) throw new Error('the hostile target is not started (use it inside tests and hooks)');
+      return suite.target;
+    },
+    get fingerprint() {
+      if (suite.fingerprint === undefined) throw new Error('the prototype fingerprint is not taken yet');
+      return suite.fingerprint;
+    },
   };
 }
