@@ -18,7 +18,10 @@ import type { AccessTokenAuth } from './types';
 
 /** Resolves with the request's auth, rejects with an `OAuthError`. */
 export interface TokenAuthenticator {
-  /** Verifies the token (or finds its verification in the cache) and checks it against this route. */
+  /**
+   * Verifies the signature of a token that `authenticateCached` did not find (no second cache
+   * lookup), remembers it, and checks it against this route.
+   */
   authenticate: (token: string) => Promise<AccessTokenAuth>;
   /**
    * The same for a token whose signature was verified before: the route checks (clock, issuer,
@@ -73,9 +76,7 @@ export function tokenAuthenticator(settings: RequireTokenSettings): TokenAuthent
     return cached;
   }
 
-  async function verified(token: string): Promise<CachedVerification> {
-    const cached = cachedVerification(token);
-    if (cached) return recheck(cached);
+  async function verifyAndRemember(token: string): Promise<CachedVerification> {
     const result = await verifyJwt(token, keys, {
       issuer: settings.issuer,
       audience: settings.audience,
@@ -126,7 +127,7 @@ export function tokenAuthenticator(settings: RequireTokenSettings): TokenAuthent
     authenticate: async (token) => {
       let entry: CachedVerification;
       try {
-        entry = await verified(token);
+        entry = await verifyAndRemember(token);
       } catch (error) {
         throw verificationFailure(realm, error);
       }
