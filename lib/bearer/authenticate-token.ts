@@ -16,7 +16,12 @@ import { hasRequiredScopes, tokenScopes } from './scope';
 import type { CachedVerification } from './token-cache';
 import type { AccessTokenAuth } from './types';
 
-/** Resolves with the request's auth, rejects with an `OAuthError`. */
+/**
+ * The request's auth, or — when the revocation check answers asynchronously — a promise of it.
+ * A refusal is an `OAuthError`: thrown, or the promise's rejection.
+ */
+export type AuthOutcome = AccessTokenAuth | Promise<AccessTokenAuth>;
+
 export interface TokenAuthenticator {
   /**
    * Verifies the signature of a token that `authenticateCached` did not find (no second cache
@@ -26,9 +31,10 @@ export interface TokenAuthenticator {
   /**
    * The same for a token whose signature was verified before: the route checks (clock, issuer,
    * audience, type, revocation, scope) run again, the signature check does not. `undefined` when the
-   * token is not in the cache.
+   * token is not in the cache. Synchronous unless the revocation check is: the hot path allocates
+   * no promise.
    */
-  authenticateCached: (token: string) => Promise<AccessTokenAuth> | undefined;
+  authenticateCached: (token: string) => AuthOutcome | undefined;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -96,31 +102,50 @@ export function tokenAuthenticator(settings: RequireTokenSettings): TokenAuthent
     return entry;
   }
 
-  async function checkRevocation(claims: Readonly<AccessTokenClaims>): Promise<OAuthError | undefined> {
-    const { isRevoked } = settings;
-    if (!isRevoked) return undefined;
-    let revoked: boolean;
-    try {
-      revoked = await isRevoked(claims);
-    } catch (error) {
-      const policy = settings.failOpenOnRevocationError ? 'fail-open' : 'fail-closed';
-      const fields = { event: 'oauth.revocation_check_failed', policy, jti: claims.jti, error: describeErrorForLog(error) };
-      log(settings.logger, 'warn', fields, `the revocation check failed (${policy})`);
-      if (settings.failOpenOnRevocationError) return undefined;
-      return verificationUnavailable('The access token could not be checked for revocation; try again later.');
-    }
+  /** `isRevoked` threw or rejected: 503 (fail-closed) or nothing (fail-open). */
+  function revocationCheckFailed(claims: Readonly<AccessTokenClaims>, error: unknown): OAuthError | undefined {
+    const policy = settings.failOpenOnRevocationError ? 'fail-open' : 'fail-closed';
+    const fields = { event: 'oauth.revocation_check_failed', policy, jti: claims.jti, error: describeErrorForLog(error) };
+    log(settings.logger, 'warn', fields, `the revocation check failed (${policy})`);
+    if (settings.failOpenOnRevocationError) return undefined;
+    return verificationUnavailable('The access token could not be checked for revocation; try again later.');
+  }
+
+  /** Anything but `false` means revoked: a check that answers nonsense refuses. */
+  function revocationRefusal(revoked: unknown): OAuthError | undefined {
     return revoked === false ? undefined : invalidToken(realm, 'The access token has been revoked.');
   }
 
-  /** Revocation and scope: checked on every request, cached token or not. */
-  async function authorised(entry: CachedVerification): Promise<AccessTokenAuth> {
-    const revoked = await checkRevocation(entry.claims);
-    if (revoked) throw revoked;
+  /** Scope, then the auth. */
+  function admitted(entry: CachedVerification): AccessTokenAuth {
     const scopes = tokenScopes(entry.claims.scope);
     if (!hasRequiredScopes(scopes, settings.requiredScopes, settings.scopeMatch)) {
       throw insufficientScope(realm, settings.requiredScopes);
     }
     return authFrom(entry.claims, scopes);
+  }
+
+  /** Refused by the revocation check, or admitted if the scope fits. */
+  function afterRevocationCheck(entry: CachedVerification, refusal: OAuthError | undefined): AccessTokenAuth {
+    if (refusal) throw refusal;
+    return admitted(entry);
+  }
+
+  /** Revocation and scope: checked on every request, cached token or not. Throws or rejects with an `OAuthError`. */
+  function authorised(entry: CachedVerification): AuthOutcome {
+    const { isRevoked } = settings;
+    if (!isRevoked) return admitted(entry);
+    let answer: ReturnType<typeof isRevoked>;
+    try {
+      answer = isRevoked(entry.claims);
+    } catch (error) {
+      return afterRevocationCheck(entry, revocationCheckFailed(entry.claims, error));
+    }
+    if (typeof answer === 'boolean') return afterRevocationCheck(entry, revocationRefusal(answer));
+    return Promise.resolve(answer).then(
+      (revoked) => afterRevocationCheck(entry, revocationRefusal(revoked)),
+      (error: unknown) => afterRevocationCheck(entry, revocationCheckFailed(entry.claims, error)),
+    );
   }
 
   return {
@@ -137,10 +162,11 @@ export function tokenAuthenticator(settings: RequireTokenSettings): TokenAuthent
       const cached = cachedVerification(token);
       if (!cached) return undefined;
       try {
-        return authorised(recheck(cached));
+        recheck(cached);
       } catch (error) {
-        return Promise.reject(verificationFailure(realm, error));
+        throw verificationFailure(realm, error);
       }
+      return authorised(cached);
     },
   };
 }

@@ -39,6 +39,9 @@ function parameterOf(container: unknown): { present: boolean; value: unknown } {
 }
 
 function readQuery(req: Request): unknown {
+  // Express parses `req.query` from the URL on every read: a URL without a query string (the
+  // common case) has none to parse, unless something upstream set `req.query` itself.
+  if (!Object.hasOwn(req, 'query') && typeof req.url === 'string' && !req.url.includes('?')) return undefined;
   try {
     return req.query;
   } catch {

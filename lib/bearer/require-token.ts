@@ -2,9 +2,9 @@
  * RFC 6750 — the bearer middleware: protects a route with an access token (RFC 9068 JWT).
  *
  * Built on passport-http-bearer's `Strategy`, registered on a PRIVATE `new Passport()` (never the
- * global instance, no sessions). Passport runs against a per-request facade (`Object.create(req)`)
- * that carries only the one token found by `extract.ts`, so whatever Passport sets on a request
- * (`login`, `_sessionManager`, …) lands on the facade, never on the host app's request; the host's
+ * global instance, no sessions). Passport runs against a facade that carries only the one token
+ * found by `extract.ts` (`lib/passport-strategy-runner.ts`), so whatever Passport sets on a request
+ * lands on the facade, never on the host app's request; the host's
  * body parsers and error handlers are never involved. Every outcome for any token input is a 2xx
  * pass-through, a 400, 401, 403 or — when a key source or revocation check is down — a 503.
  */
@@ -13,12 +13,14 @@ import { Passport } from 'passport';
 import { Strategy as BearerStrategy } from 'passport-http-bearer';
 import { isOAuthError, renderOAuthError } from '../errors';
 import { log } from '../logging';
-import type { OAuthError } from '../errors';
 import { invalidToken, missingToken } from './bearer-errors';
 import { extractBearerToken } from './extract';
 import { resolveRequireTokenOptions } from './options';
 import type { RequireTokenOptions } from './options';
+import type { AuthOutcome } from './authenticate-token';
 import { tokenAuthenticator } from './authenticate-token';
+import type { StrategyFacade } from '../passport-strategy-runner';
+import { strategyRunner } from '../passport-strategy-runner';
 import type { TokenCache } from './token-cache';
 import type { AccessTokenAuth } from './types';
 
@@ -50,68 +52,64 @@ export function requireToken(options: RequireTokenOptions): RequireTokenMiddlewa
   const passport = new Passport();
   passport.use(
     'bearer',
-    new BearerStrategy({ realm, passReqToCallback: true }, (_req: Request, token: string, done: Done) => {
+    new BearerStrategy({ realm }, (token: string, done: Done) => {
       authenticateToken(token).then(
         (auth) => done(null, auth),
         (error: unknown) => done(error),
       );
     }),
   );
+  const runBearer = strategyRunner<AccessTokenAuth>(passport, 'bearer');
 
-  function runPassport(facade: Request, res: Response): Promise<AccessTokenAuth | undefined> {
-    return new Promise((resolve, reject) => {
-      const authenticate = passport.authenticate(
-        'bearer',
-        { session: false },
-        (error: unknown, auth?: AccessTokenAuth | false) => {
-          if (error) reject(error instanceof Error ? error : new Error('bearer authentication failed'));
-          else resolve(auth || undefined);
-        },
-      ) as RequestHandler;
-      void authenticate(facade, res, () => reject(new Error('passport passed the request on')));
-    });
+  function refuse(res: Response, error: unknown): void {
+    const refusal = isOAuthError(error) ? error : invalidToken(realm);
+    if (refusal.status >= 500) {
+      const fields = { event: 'oauth.token_check_unavailable', code: refusal.code, audience: settings.audience };
+      log(settings.logger, 'error', fields, `${refusal.description} (${refusal.status})`);
+    }
+    renderOAuthError(res, refusal, settings.errorFormat);
   }
 
-  function refuse(res: Response, error: OAuthError): void {
-    if (error.status >= 500) {
-      const fields = { event: 'oauth.token_check_unavailable', code: error.code, audience: settings.audience };
-      log(settings.logger, 'error', fields, `${error.description} (${error.status})`);
-    }
-    renderOAuthError(res, error, settings.errorFormat);
-  }
-
-  async function middleware(req: Request, res: Response, next: NextFunction): Promise<void> {
-    const found = extractBearerToken(req, settings);
-    if (found.kind === 'refused') return refuse(res, found.error);
-    // The hot path: a token whose signature this middleware verified before. Passport would only hand
-    // it to the same checks, so they run directly; a token not in the cache goes through Passport.
-    const fast = found.kind === 'token' ? authenticateCached(found.token) : undefined;
-    if (fast) {
-      let cachedAuth: AccessTokenAuth;
-      try {
-        cachedAuth = await fast;
-      } catch (error) {
-        return refuse(res, isOAuthError(error) ? error : invalidToken(realm));
-      }
-      req.auth = cachedAuth;
-      req.user = cachedAuth;
-      return next();
-    }
-    const facade = Object.create(req, {
-      headers: { value: found.kind === 'token' ? { authorization: `Bearer ${found.token}` } : {} },
-      body: { value: undefined },
-      query: { value: {} },
-    }) as Request;
-    let auth: AccessTokenAuth | undefined;
-    try {
-      auth = await runPassport(facade, res);
-    } catch (error) {
-      return refuse(res, isOAuthError(error) ? error : invalidToken(realm));
-    }
-    if (!auth) return refuse(res, missingToken(realm));
+  function admit(req: Request, auth: AccessTokenAuth, next: NextFunction): void {
     req.auth = auth;
     req.user = auth;
     next();
+  }
+
+  /** A token not in the cache (or none at all) goes through Passport and passport-http-bearer. */
+  async function authenticateThroughPassport(req: Request, res: Response, next: NextFunction, token: string | undefined): Promise<void> {
+    const facade: StrategyFacade = { headers: token === undefined ? {} : { authorization: `Bearer ${token}` }, query: {} };
+    let auth: AccessTokenAuth | undefined;
+    try {
+      auth = await runBearer(facade);
+    } catch (error) {
+      return refuse(res, error);
+    }
+    if (!auth) return refuse(res, missingToken(realm));
+    admit(req, auth, next);
+  }
+
+  function middleware(req: Request, res: Response, next: NextFunction): void {
+    const found = extractBearerToken(req, settings);
+    if (found.kind === 'refused') return refuse(res, found.error);
+    if (found.kind === 'none') return void authenticateThroughPassport(req, res, next, undefined);
+    // The hot path: a token whose signature this middleware verified before. Passport would only hand
+    // it to the same checks, so they run directly — synchronously unless the revocation check is not.
+    let outcome: AuthOutcome | undefined;
+    try {
+      outcome = authenticateCached(found.token);
+    } catch (error) {
+      return refuse(res, error);
+    }
+    if (outcome === undefined) return void authenticateThroughPassport(req, res, next, found.token);
+    if (outcome instanceof Promise) {
+      outcome.then(
+        (auth) => admit(req, auth, next),
+        (error: unknown) => refuse(res, error),
+      );
+      return;
+    }
+    admit(req, outcome, next);
   }
 
   return Object.assign(middleware, { cache }) as RequireTokenMiddleware;

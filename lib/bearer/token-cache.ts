@@ -8,7 +8,7 @@
  * request. Revocation (RFC 7009) evicts through `evict(token)` or `evictJti(jti)`; a key rotation
  * evicts through `evictKid(kid)`.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { JwtHeader } from '../keys/jwt';
 import type { AccessTokenClaims, VerificationKeySource } from '../keys/types';
@@ -32,7 +32,7 @@ export interface CachedVerification {
 }
 
 function tokenDigest(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
+  return hash('sha256', token, 'base64url');
 }
 
 /**

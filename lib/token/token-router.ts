@@ -152,7 +152,7 @@ export function tokenRouter(options: TokenRouterOptions): TokenRouter {
     const attempt = attemptOf(req, parameters);
     // Before the store or a hash is touched: a blocked attempt is the cheapest answer (429).
     await bruteForce?.admit(attempt);
-    const authentication = await authenticateClient(req, res, { parameters, credentialsInQuery });
+    const authentication = await authenticateClient(req, { parameters, credentialsInQuery });
     if (!authentication.ok) {
       await bruteForce?.failed(attempt);
       authenticationFailed(req, authentication.reason, authentication.clientId);

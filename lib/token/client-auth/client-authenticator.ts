@@ -4,12 +4,12 @@
  * with passport-oauth2-client-password's strategy.
  *
  * The strategies live on a PRIVATE `new Passport()` (never the global instance, no sessions), and
- * Passport runs against a per-request facade (`Object.create(req)`) that carries the collected
- * parameters as its `body`: whatever Passport sets on a request (`login`, `_sessionManager`, …)
- * lands on the facade, never on the host app's request. The carrier is decided before Passport
- * runs, and Passport runs the one strategy that applies.
+ * Passport runs against a facade that carries the request's headers and the collected parameters
+ * as its `body` (`lib/passport-strategy-runner.ts`): whatever Passport sets on a request lands on
+ * the facade, never on the host app's request. The carrier is decided before Passport runs, and
+ * Passport runs the one strategy that applies.
  */
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request } from 'express';
 import { Passport } from 'passport';
 import { BasicStrategy } from 'passport-http';
 import { Strategy as ClientPasswordStrategy } from 'passport-oauth2-client-password';
@@ -20,6 +20,8 @@ import type { CredentialCarrier } from '../wire';
 import { formDecode, readBasicClientId } from './basic-credentials';
 import { carrierDecider } from './carrier';
 import { clientVerifier } from './verify-client';
+import type { StrategyFacade } from '../../passport-strategy-runner';
+import { strategyRunner } from '../../passport-strategy-runner';
 
 export type ClientAuthentication =
   | { ok: true; client: ClientRecord }
@@ -49,22 +51,8 @@ export interface ClientAuthenticationInput {
  * request carries credentials by two methods or in a refused place; rejects with
  * `StoreUnavailableError` when the store fails or does not answer in time.
  */
-export type ClientAuthenticator = (
-  req: Request,
-  res: Response,
-  input: ClientAuthenticationInput,
-) => Promise<ClientAuthentication>;
+export type ClientAuthenticator = (req: Request, input: ClientAuthenticationInput) => Promise<ClientAuthentication>;
 
-type StrategyName = 'basic' | 'oauth2-client-password';
-
-const CLIENT_PROPERTY = 'authenticatedClient';
-type AuthenticatedFacade = Request & { [CLIENT_PROPERTY]?: ClientRecord | false };
-const PASSPORT_OPTIONS = { session: false, failWithError: true, assignProperty: CLIENT_PROPERTY, authInfo: false };
-/**
- * The response Passport is given. On a failure Passport sets a status and a challenge on it; the
- * router answers by itself (with its own challenge), so nothing Passport writes reaches the client.
- */
-const PASSPORT_RESPONSE = { statusCode: 200, setHeader: () => undefined, end: () => undefined } as unknown as Response;
 type Done = (error: unknown, client?: ClientRecord | false) => void;
 interface Failure {
   reason: AuthenticationFailureReason;
@@ -74,14 +62,14 @@ interface Failure {
 /**
  * @example
  * const authenticate = clientAuthenticator({ clients, storeTimeoutMs: 5000, credentialCarriers: ['basic', 'body'] });
- * const result = await authenticate(req, res, { parameters, credentialsInQuery: false });
+ * const result = await authenticate(req, { parameters, credentialsInQuery: false });
  * if (result.ok) issueTokenFor(result.client);
  */
 export function clientAuthenticator(options: ClientAuthenticatorOptions): ClientAuthenticator {
   const decideCarrier = carrierDecider(options.credentialCarriers);
   const verifyClient = clientVerifier(options.clients, options.storeTimeoutMs);
   /** Why the verify callback refused a facade request (Passport's `fail` carries no reason). */
-  const failures = new WeakMap<Request, Failure>();
+  const failures = new WeakMap<object, Failure>();
 
   function verify(req: Request, clientId: string, secret: string, done: Done): void {
     verifyClient(clientId, secret).then(
@@ -112,33 +100,19 @@ export function clientAuthenticator(options: ClientAuthenticatorOptions): Client
     new ClientPasswordStrategy({ passReqToCallback: true }, (req, clientId, secret, done) => verify(req, clientId, secret, done)),
   );
 
-  // Built once: Passport puts the authenticated client on the facade (`assignProperty`) and reports a
-  // failure as an `AuthenticationError` (`failWithError`) instead of answering by itself.
-  const authenticators: Record<StrategyName, RequestHandler> = {
-    basic: passport.authenticate('basic', PASSPORT_OPTIONS) as RequestHandler,
-    'oauth2-client-password': passport.authenticate('oauth2-client-password', PASSPORT_OPTIONS) as RequestHandler,
-  };
+  const runBasic = strategyRunner<ClientRecord>(passport, 'basic');
+  const runClientPassword = strategyRunner<ClientRecord>(passport, 'oauth2-client-password');
 
-  function run(strategy: StrategyName, facade: Request): Promise<ClientRecord | undefined> {
-    return new Promise((resolve, reject) => {
-      void authenticators[strategy](facade, PASSPORT_RESPONSE, (error?: unknown) => {
-        if (error === undefined || error === null) return resolve((facade as AuthenticatedFacade)[CLIENT_PROPERTY] || undefined);
-        if (error instanceof Error && error.name === 'AuthenticationError') return resolve(undefined);
-        reject(toError(error));
-      });
-    });
-  }
-
-  return async (req, res, { parameters, credentialsInQuery }) => {
+  return async (req, { parameters, credentialsInQuery }) => {
     const decision = decideCarrier({ authorization: req.headers.authorization, parameters, credentialsInQuery });
     if (decision.method === 'none') {
       return { ok: false, reason: 'malformed', clientId: decision.clientId, challenge: decision.challenge };
     }
-    const facade = Object.create(req, {
-      body: { value: { client_id: parameters.get('client_id'), client_secret: parameters.get('client_secret') } },
-    }) as Request;
-    const strategy: StrategyName = decision.method === 'basic' ? 'basic' : 'oauth2-client-password';
-    const client = await run(strategy, facade);
+    const facade: StrategyFacade = {
+      headers: req.headers,
+      body: { client_id: parameters.get('client_id'), client_secret: parameters.get('client_secret') },
+    };
+    const client = await (decision.method === 'basic' ? runBasic : runClientPassword)(facade);
     if (client) return { ok: true, client };
     const failure = failures.get(facade);
     const claimedId =
@@ -148,6 +122,3 @@ export function clientAuthenticator(options: ClientAuthenticatorOptions): Client
   };
 }
 
-function toError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(String(value));
-}
