@@ -151,7 +151,7 @@ export function tokenRouter(options: TokenRouterOptions): TokenRouter {
     const credentialsInQuery = query !== undefined && CREDENTIAL_PARAMETERS.some((name) => query.has(name));
     const attempt = attemptOf(req, parameters);
     // Before the store or a hash is touched: a blocked attempt is the cheapest answer (429).
-    await bruteForce?.admit(attempt);
+    const admission = await bruteForce?.admit(attempt);
     const authentication = await authenticateClient(req, { parameters, credentialsInQuery });
     if (!authentication.ok) {
       await bruteForce?.failed(attempt);
@@ -159,7 +159,7 @@ export function tokenRouter(options: TokenRouterOptions): TokenRouter {
       respond.error(req, res, authentication.challenge ? invalidClientWithChallenge : invalidClient);
       return undefined;
     }
-    bruteForce?.succeeded(attempt);
+    if (admission) bruteForce?.succeeded(attempt, admission);
     recordUse(authentication.client.clientId);
     return authentication.client;
   }

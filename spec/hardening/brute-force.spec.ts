@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import { MemoryBruteForceLimiter } from '../../lib/hardening';
+import type { BruteForceLimiter } from '../../lib/hardening';
 import { Keyring } from '../../lib/keys';
 import { MemoryTokenStateStore } from '../../lib/lifecycle';
 import { tokenRouter } from '../../lib/token';
@@ -216,6 +217,55 @@ describe('tokenRouter({ bruteForce }) — configuration', () => {
     const options = { clients: new FaultInjectingClientStore(), keys, issuer: ISSUER, ...bad } as unknown as TokenRouterOptions;
     expect(() => tokenRouter(options)).toThrow(TypeError);
     expect(() => tokenRouter(options)).toThrow(message);
+  });
+});
+
+describe('POST /oauth2/token — a success clears the pair only when failures are recorded for it', () => {
+  let limiter: FaultInjectingLimiter;
+  let context: TokenTestApp;
+  let client: RegisteredClient;
+  beforeEach(async () => {
+    limiter = new FaultInjectingLimiter({ perClientAndAddress: { failures: 3, windowSeconds: 60 } });
+    context = appBehindProxy({ bruteForce: { limiter } });
+    client = await registerClient(context.store);
+  });
+
+  it('asks the limiter nothing after the check for a clean pair (no store write per token)', async () => {
+    expect((await askForToken(context.app, client.clientId, client.secret)).status).toBe(200);
+    expect((await askForToken(context.app, client.clientId, client.secret)).status).toBe(200);
+    expect(limiter.calls).toEqual(['check', 'check']);
+  });
+
+  it('clears a pair with failures on the next success, so the full allowance is back', async () => {
+    await failTimes(context.app, 2, client.clientId);
+    limiter.calls.length = 0;
+    expect((await askForToken(context.app, client.clientId, client.secret)).status).toBe(200);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(limiter.calls).toEqual(['check', 'recordSuccess']);
+    await failTimes(context.app, 2, client.clientId);
+    expect((await askForToken(context.app, client.clientId, client.secret)).status).toBe(200);
+  });
+
+  it('clears the pair on every success with a limiter whose verdicts do not say whether the pair is clean', async () => {
+    const inner = new MemoryBruteForceLimiter();
+    const calls: string[] = [];
+    const plain: BruteForceLimiter = {
+      check: async (attempt) => {
+        calls.push('check');
+        const verdict = await inner.check(attempt);
+        return verdict.allowed ? { allowed: true } : verdict;
+      },
+      recordFailure: (attempt) => inner.recordFailure(attempt),
+      recordSuccess: async (attempt) => {
+        calls.push('recordSuccess');
+        await inner.recordSuccess(attempt);
+      },
+    };
+    const own = appBehindProxy({ bruteForce: { limiter: plain } });
+    const ownClient = await registerClient(own.store);
+    expect((await askForToken(own.app, ownClient.clientId, ownClient.secret)).status).toBe(200);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toEqual(['check', 'recordSuccess']);
   });
 });
 

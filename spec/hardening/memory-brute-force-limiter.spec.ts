@@ -31,7 +31,7 @@ describe('MemoryBruteForceLimiter — limits and windows', () => {
     const verdict = await limiter.check(attempt);
     expect(verdict).toEqual({ allowed: false, retryAfterSeconds: 1 });
     jest.advanceTimersByTime(1_000);
-    expect(await limiter.check(attempt)).toEqual({ allowed: true });
+    expect(await limiter.check(attempt)).toEqual({ allowed: true, clean: true });
   });
 
   it.each([

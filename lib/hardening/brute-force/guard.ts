@@ -77,17 +77,26 @@ export function resolveBruteForceOptions(value: false | BruteForceOptions | unde
   return { limiter, timeoutMs, failClosed: policy === 'fail-closed' };
 }
 
+/** What `admit` learnt: whether failures may be recorded for the attempt's pair (a success then clears them). */
+export interface Admission {
+  failuresMayBeRecorded: boolean;
+}
+
+const CLEAN: Admission = Object.freeze({ failuresMayBeRecorded: false });
+const MAYBE_RECORDED: Admission = Object.freeze({ failuresMayBeRecorded: true });
+
 /** The limiter as an endpoint uses it. */
 export interface BruteForceGuard {
   /**
-   * Before authenticating. Rejects with the 429 `OAuthError` when a limit is reached, with
-   * `StoreUnavailableError` when the limiter failed and the policy is `fail-closed`.
+   * Before authenticating. Resolves with the admission to hand to `succeeded`; rejects with the
+   * 429 `OAuthError` when a limit is reached, with `StoreUnavailableError` when the limiter failed
+   * and the policy is `fail-closed`.
    */
-  admit(attempt: AuthenticationAttempt): Promise<void>;
+  admit(attempt: AuthenticationAttempt): Promise<Admission>;
   /** After a failed authentication, before answering it; never rejects. */
   failed(attempt: AuthenticationAttempt): Promise<void>;
-  /** After a successful authentication; returns at once. */
-  succeeded(attempt: AuthenticationAttempt): void;
+  /** After a successful authentication: clears the pair's failures, if it has any; returns at once. */
+  succeeded(attempt: AuthenticationAttempt, admission: Admission): void;
 }
 
 const TOO_MANY_DESCRIPTION = 'Too many failed client authentication attempts; retry later.';
@@ -128,9 +137,9 @@ export function bruteForceGuard(settings: BruteForceSettings, logger?: Logger): 
       } catch (error) {
         limiterFailed('check', error);
         if (failClosed) throw new StoreUnavailableError('the brute-force limiter is unavailable', { cause: error });
-        return;
+        return MAYBE_RECORDED;
       }
-      if (verdict.allowed) return;
+      if (verdict.allowed) return verdict.clean === true ? CLEAN : MAYBE_RECORDED;
       const retryAfterSeconds = Math.max(1, Math.ceil(verdict.retryAfterSeconds));
       const fields: Record<string, unknown> = { event: 'oauth.brute_force_blocked', ip: attempt.ip, retryAfterSeconds };
       if (attempt.clientId !== undefined) fields.clientId = loggableClientId(attempt.clientId);
@@ -144,7 +153,8 @@ export function bruteForceGuard(settings: BruteForceSettings, logger?: Logger): 
         limiterFailed('recordFailure', error);
       }
     },
-    succeeded(attempt) {
+    succeeded(attempt, admission) {
+      if (!admission.failuresMayBeRecorded) return;
       withDeadline(() => limiter.recordSuccess(attempt), timeoutMs).catch((error: unknown) => limiterFailed('recordSuccess', error));
     },
   };
@@ -157,7 +167,7 @@ async function withDeadline<T>(call: () => Promise<T>, timeoutMs: number): Promi
     timer = setTimeout(() => reject(new Error('the brute-force limiter did not answer in time')), timeoutMs);
   });
   try {
-    return await Promise.race([Promise.resolve().then(call), deadline]);
+    return await Promise.race([call(), deadline]);
   } finally {
     clearTimeout(timer);
   }

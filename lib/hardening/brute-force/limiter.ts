@@ -15,8 +15,13 @@ export interface AuthenticationAttempt {
   ip: string;
 }
 
-/** Whether an attempt may go on to authentication. */
-export type BruteForceVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+/**
+ * Whether an attempt may go on to authentication. An allowed verdict may say that no failure is
+ * recorded for its (client id, address) pair (`clean: true`): a success then has nothing to clear,
+ * and the router skips `recordSuccess` (one store write less per token on a shared limiter). A
+ * verdict without `clean` is treated as "failures may be recorded".
+ */
+export type BruteForceVerdict = { allowed: true; clean?: boolean } | { allowed: false; retryAfterSeconds: number };
 
 /** How many failures a key may collect within a window before attempts are refused. */
 export interface FailureLimit {

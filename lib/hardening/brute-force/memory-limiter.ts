@@ -5,7 +5,7 @@
  * to share the counters.
  */
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { failureCounterLimiter } from './counters';
+import { failureCounterLimiter, inMemoryKeys } from './counters';
 import type { AuthenticationAttempt, BruteForceLimiter, BruteForceLimits, BruteForceVerdict } from './limiter';
 import { resolveBruteForceLimits } from './limiter';
 
@@ -29,7 +29,7 @@ export class MemoryBruteForceLimiter implements BruteForceLimiter {
         duration: perClientAndAddress.windowSeconds,
       }),
       perAddress: new RateLimiterMemory({ keyPrefix: 'address', points: perAddress.failures, duration: perAddress.windowSeconds }),
-    });
+    }, inMemoryKeys);
   }
 
   check(attempt: AuthenticationAttempt): Promise<BruteForceVerdict> {
