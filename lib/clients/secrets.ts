@@ -187,7 +187,7 @@ function scrypt(secret: string, salt: Buffer, keyLength: number, cost: { N: numb
 }
 
 function sha256(secret: string): Buffer {
-  return crypto.createHash('sha256').update(secret, 'utf8').digest();
+  return crypto.hash('sha256', secret, 'buffer');
 }
 
 /** Strict base64url (no padding, no other alphabet): lenient decoding would accept garbage. */

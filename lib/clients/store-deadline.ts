@@ -26,7 +26,7 @@ export async function withStoreDeadline<T>(
     timer = setTimeout(() => reject(new StoreUnavailableError(`${storeName} did not answer in time`)), timeoutMs);
   });
   try {
-    return await Promise.race([Promise.resolve().then(call), deadline]);
+    return await Promise.race([call(), deadline]);
   } catch (error) {
     throw error instanceof ClientStoreError ? error : new StoreUnavailableError(`${storeName} failed`, { cause: error });
   } finally {

@@ -75,7 +75,9 @@ export function accessTokenIssuer(options: AccessTokenIssuerOptions): AccessToke
       scopes: [...scopes],
       audience: [...audience],
     };
-    onIssued?.({ clientId: client.clientId, scopes: issued.scopes, audience: issued.audience, jti, expiresAt: issued.expiresAt, ip });
+    if (onIssued) {
+      onIssued({ clientId: client.clientId, scopes: [...scopes], audience: [...audience], jti, expiresAt: new Date(exp * 1000), ip });
+    }
     return issued;
   };
 }

@@ -25,7 +25,7 @@ import { isBasicAuthorization, readBasicClientId } from './client-auth/basic-cre
 import { clientAuthenticator } from './client-auth/client-authenticator';
 import { usageRecorder } from './client-auth/usage-recorder';
 import { buildGrants } from './grants';
-import type { AuthenticationFailedEvent } from './hooks';
+import type { AuthenticationFailedEvent, TokenIssuedEvent } from './hooks';
 import { callHookSafely } from './hooks';
 import { tokenIntrospector } from './introspect';
 import { accessTokenIssuer } from './issue-access-token';
@@ -83,7 +83,7 @@ export function tokenRouter(options: TokenRouterOptions): TokenRouter {
     defaultTtl: config.accessTokenTtl,
     maxTtl: config.maxAccessTokenTtl,
     shape: wire,
-    onIssued: (event) => callHookSafely(() => hooks.onTokenIssued?.(event)),
+    ...(hooks.onTokenIssued ? { onIssued: (event: TokenIssuedEvent) => callHookSafely(() => hooks.onTokenIssued?.(event)) } : {}),
   });
   const audienceFor = audienceResolver({ parameters: wire.audienceParameters, defaultAudience: config.defaultAudience });
   const refreshTokens = config.tokenState
@@ -128,28 +128,31 @@ export function tokenRouter(options: TokenRouterOptions): TokenRouter {
   }
 
   /** What the brute-force limiter counts: the client id the request claims (read before authenticating) and `req.ip`. */
-  function attemptOf(req: Request, parameters: TokenRequestParameters): AuthenticationAttempt {
+  function attemptOf(req: Request, { parameters, ip }: ReadRequest): AuthenticationAttempt {
     const { authorization } = req.headers;
     const clientId = isBasicAuthorization(authorization) ? readBasicClientId(authorization) : parameters.get('client_id');
-    return { clientId, ip: req.ip ?? 'unknown' };
+    return { clientId, ip: ip ?? 'unknown' };
   }
 
   interface ReadRequest {
     parameters: TokenRequestParameters;
     query: URLSearchParams | undefined;
+    /** `req.ip`, read once (Express works it out from the socket and `trust proxy` on every read). */
+    ip: string | undefined;
   }
 
   async function readRequest(req: Request, res: Response): Promise<ReadRequest> {
     checkHeaders(req);
     const body = await readBody(req, res);
     const query = queryOf(req.url);
-    return { parameters: collectParameters(body, query, parameterRules), query };
+    return { parameters: collectParameters(body, query, parameterRules), query, ip: req.ip };
   }
 
   /** The authenticated client, or `undefined` after answering `invalid_client`. */
-  async function authenticatedClient(req: Request, res: Response, { parameters, query }: ReadRequest): Promise<ClientRecord | undefined> {
+  async function authenticatedClient(req: Request, res: Response, request: ReadRequest): Promise<ClientRecord | undefined> {
+    const { parameters, query } = request;
     const credentialsInQuery = query !== undefined && CREDENTIAL_PARAMETERS.some((name) => query.has(name));
-    const attempt = attemptOf(req, parameters);
+    const attempt = attemptOf(req, request);
     // Before the store or a hash is touched: a blocked attempt is the cheapest answer (429).
     const admission = await bruteForce?.admit(attempt);
     const authentication = await authenticateClient(req, { parameters, credentialsInQuery });
@@ -185,7 +188,7 @@ export function tokenRouter(options: TokenRouterOptions): TokenRouter {
       if (!client) return;
       if (!(client.grantTypes as readonly string[]).includes(grant.type)) throw unauthorizedClient;
 
-      respond.success(req, res, await grant.handle({ client, parameters, ip: req.ip, req }));
+      respond.success(req, res, await grant.handle({ client, parameters, ip: request.ip, req }));
     } catch (error) {
       fail(req, res, error);
     }

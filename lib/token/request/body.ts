@@ -16,7 +16,6 @@ const MEDIA_TYPES: Readonly<Record<BodyFormat, string>> = {
 
 interface FormatParser {
   format: BodyFormat;
-  mediaType: string;
   parse: RequestHandler;
 }
 
@@ -37,13 +36,20 @@ export type BodyReader = (req: Request, res: Response) => Promise<unknown>;
  * const body = await readBody(req, res); // { grant_type: 'client_credentials', … } or undefined
  */
 export function createBodyReader({ formats, limit }: BodyReaderOptions): BodyReader {
-  const parsers: FormatParser[] = formats.map((format) => ({
-    format,
-    mediaType: MEDIA_TYPES[format],
-    parse:
-      format === 'form' ? express.urlencoded({ extended: false, limit }) : express.json({ limit, strict: true }),
-  }));
-  const mediaTypes = parsers.map((parser) => parser.mediaType);
+  // The media type is matched here, once; body-parser is told not to match it again (`type`).
+  const parsers = new Map<string, FormatParser>(
+    formats.map((format) => [
+      MEDIA_TYPES[format],
+      {
+        format,
+        parse:
+          format === 'form'
+            ? express.urlencoded({ extended: false, limit, type: anyType })
+            : express.json({ limit, strict: true, type: anyType }),
+      },
+    ]),
+  );
+  const mediaTypes = [...parsers.keys()];
   const unsupportedType = new OAuthError(
     'invalid_request',
     `The request body must be ${mediaTypes.join(' or ')}.`,
@@ -51,7 +57,7 @@ export function createBodyReader({ formats, limit }: BodyReaderOptions): BodyRea
 
   return async (req, res) => {
     if (!hasBody(req)) return undefined;
-    const parser = parsers.find((candidate) => req.is(candidate.mediaType));
+    const parser = parsers.get(mediaTypeOf(req.headers['content-type']));
     if (!parser) throw unsupportedType;
     try {
       await runParser(parser.parse, req, res);
@@ -60,6 +66,15 @@ export function createBodyReader({ formats, limit }: BodyReaderOptions): BodyRea
     }
     return req.body as unknown;
   };
+}
+
+const anyType = (): boolean => true;
+
+/** The media type of a `Content-Type` value, lower case, without parameters (RFC 9110 §8.3.1). */
+function mediaTypeOf(contentType: string | undefined): string {
+  if (contentType === undefined) return '';
+  const semicolon = contentType.indexOf(';');
+  return (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
 }
 
 /** A body is announced by `Transfer-Encoding` or a non-zero `Content-Length` (RFC 9112 §6.3). */
