@@ -7,6 +7,7 @@
  * writes a stack trace or an internal message.
  */
 import type { Response } from 'express';
+import { sendJson } from './json-response';
 
 export type OAuthErrorCode =
   | 'invalid_request'
@@ -127,9 +128,5 @@ export function renderOAuthError(
     ? error
     : new OAuthError('server_error', 'The server could not complete the request.');
   if (res.headersSent) return;
-  res.status(oauthError.status);
-  res.set('Cache-Control', 'no-store');
-  res.set('Pragma', 'no-cache');
-  for (const [name, value] of Object.entries(oauthError.headers)) res.set(name, value);
-  res.json(format(oauthError));
+  sendJson(res, oauthError.status, format(oauthError), { 'Cache-Control': 'no-store', Pragma: 'no-cache', ...oauthError.headers });
 }

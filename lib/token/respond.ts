@@ -7,6 +7,7 @@
 import type { Request, Response } from 'express';
 import type { ErrorBodyFormat } from '../errors';
 import { isOAuthError, OAuthError, renderOAuthError, rfcErrorBody } from '../errors';
+import { sendJson } from '../json-response';
 import { callHookSafely } from './hooks';
 import type { TokenResponse } from './grants';
 import type { ResponseWireOptions, TokenResponseField } from './wire';
@@ -41,13 +42,12 @@ export function responder(wire: ResponseWireOptions): Responder {
   return {
     success(req, res, body) {
       extraHeaders(req, res);
-      res.status(200).set(NO_STORE).json(responseFields ? pickFields(body, responseFields) : body);
+      sendJson(res, 200, responseFields ? pickFields(body, responseFields) : body, NO_STORE);
     },
     ok(req, res, body) {
       extraHeaders(req, res);
-      res.status(200).set(NO_STORE);
-      if (body === undefined) res.end();
-      else res.json(body);
+      if (body !== undefined) return sendJson(res, 200, body, NO_STORE);
+      res.status(200).set(NO_STORE).end();
     },
     error(req, res, error) {
       extraHeaders(req, res);

@@ -47,6 +47,19 @@ describe('POST /oauth2/token — RFC 6749 §4.4 and §5.1 success', () => {
     expect(res.headers['content-type']).toMatch(/^application\/json/);
   });
 
+  it('answers UTF-8 JSON with its exact Content-Length and no ETag (a no-store answer is never revalidated)', async () => {
+    const { app, store } = tokenTestApp(keys);
+    const client = await registerClient(store);
+    const res = await request(app)
+      .post('/oauth2/token')
+      .set('Authorization', basicAuth(client.clientId, client.secret))
+      .type('form')
+      .send('grant_type=client_credentials');
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(res.text));
+    expect(res.headers['etag']).toBeUndefined();
+  });
+
   it('accepts client_secret_post credentials in a form body', async () => {
     const { app, store } = tokenTestApp(keys);
     const client = await registerClient(store);
