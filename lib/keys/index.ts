@@ -1,6 +1,7 @@
 /**
  * Signing and verification keys: the keyring, JWT signing and verification (the only use of
- * jsonwebtoken), the JWKS endpoint and remote JWKS. Everything outside `lib/keys` imports from here.
+ * jsonwebtoken), the opt-in signing worker pool, the JWKS endpoint and remote JWKS. Everything
+ * outside `lib/keys` imports from here.
  */
 export type {
   AccessTokenClaims,
@@ -75,6 +76,8 @@ export {
   signJwt,
   verifyJwt,
 } from './jwt';
+export type { SigningPoolErrorCode, SigningPoolOptions } from './signing-pool';
+export { SigningPool, SigningPoolError, createSigningPool } from './signing-pool';
 export type { ClaimExpectations } from './claims';
 export { checkAccessTokenClaims } from './claims';
 export type { JwksHandlerOptions } from './jwks-handler';

@@ -6,7 +6,12 @@
  * and JSON), takes the algorithm allow-list from the key source (never `none`, never an algorithm
  * the key does not belong to), finds the key by `kid`, lets jsonwebtoken check the signature with
  * exactly that key's algorithm, then checks the claims (`claims.ts`).
+ *
+ * It also writes the source of the signing worker thread (`signingWorkerSource`, run by
+ * `signing-pool.ts`), so the worker's jsonwebtoken call stays next to `signJwt`'s: both take their
+ * options from `jsonwebtokenSignOptions`, and a pool signature is the one `signJwt` would write.
  */
+import type { KeyObject } from 'node:crypto';
 import jsonwebtoken from 'jsonwebtoken';
 import { checkAccessTokenClaims } from './claims';
 import { JwtVerificationError, KeySourceUnavailableError } from './errors';
@@ -146,6 +151,35 @@ export function checkClockTolerance(clockTolerance: unknown, maxClockTolerance: 
   return value;
 }
 
+/** The options `jsonwebtoken.sign` is called with: the same for `signJwt` and the signing workers. */
+export interface JsonwebtokenSignOptions {
+  algorithm: SigningAlgorithm;
+  noTimestamp: boolean;
+  header: { alg: SigningAlgorithm; typ: string; kid: string };
+}
+
+/**
+ * How a token is signed with `key`: header `alg`, `typ` (`at+jwt`), `kid`, and no `iat` added.
+ * Plain data, so the signing pool sends it with each task and its workers sign exactly as `signJwt`.
+ *
+ * @example
+ * jsonwebtokenSignOptions({ sub: 'c', iat: 1000 }, keyring.signingKey);
+ * // { algorithm: 'RS256', noTimestamp: false, header: { alg: 'RS256', typ: 'at+jwt', kid: '…' } }
+ */
+export function jsonwebtokenSignOptions(
+  payload: Record<string, unknown>,
+  key: SigningKey,
+  options: SignJwtOptions = {},
+): JsonwebtokenSignOptions {
+  return {
+    algorithm: key.alg,
+    // jsonwebtoken deletes `iat` under noTimestamp and adds one without it: keep the payload's own,
+    // add none when it has none.
+    noTimestamp: payload.iat === undefined,
+    header: { alg: key.alg, typ: options.typ ?? DEFAULT_TOKEN_TYPE, kid: key.kid },
+  };
+}
+
 /**
  * Signs an access token with the keyring's active key: header `alg`, `typ` (`at+jwt`), `kid`.
  * The payload carries its own `iat` and `exp`; nothing is added to it.
@@ -156,14 +190,58 @@ export function checkClockTolerance(clockTolerance: unknown, maxClockTolerance: 
  *   iat: now, exp: now + 600, jti: randomUUID() }, keyring.signingKey);
  */
 export function signJwt(payload: Record<string, unknown>, key: SigningKey, options: SignJwtOptions = {}): string {
-  const typ = options.typ ?? DEFAULT_TOKEN_TYPE;
-  return jsonwebtoken.sign({ ...payload }, key.key, {
-    algorithm: key.alg,
-    // jsonwebtoken deletes `iat` under noTimestamp and adds one without it: keep the payload's own,
-    // add none when it has none.
-    noTimestamp: payload.iat === undefined,
-    header: { alg: key.alg, typ, kid: key.kid },
-  });
+  return jsonwebtoken.sign({ ...payload }, key.key, jsonwebtokenSignOptions(payload, key, options));
+}
+
+/**
+ * One task for a signing worker. `keyId` names a key the main thread assigned; `key` comes with the
+ * first task that needs it on this worker, `drop` names the key the worker must forget first (the
+ * main thread decides what each worker holds, so both sides always agree).
+ */
+export interface SigningWorkerRequest {
+  id: number;
+  keyId: number;
+  key?: KeyObject;
+  drop?: number;
+  payload: Record<string, unknown>;
+  options: JsonwebtokenSignOptions;
+}
+
+/** A signing worker's answer: the token, or the message of the error jsonwebtoken threw. */
+export type SigningWorkerReply = { id: number; token: string } | { id: number; error: string };
+
+/**
+ * The CommonJS source of a signing worker (`new Worker(source, { eval: true })`): it keeps the keys
+ * it was sent and answers each `SigningWorkerRequest` with a `SigningWorkerReply`, calling
+ * `jsonwebtoken.sign` as `signJwt` does (the payload arrives as a copy; the options are
+ * `jsonwebtokenSignOptions`). A signing error is answered, never thrown: the worker lives on.
+ * jsonwebtoken is required by the absolute path this thread resolves.
+ *
+ * @example
+ * const worker = new Worker(signingWorkerSource(), { eval: true });
+ * worker.postMessage({ id: 1, keyId: 1, key: keyring.signingKey.key, payload: claims,
+ *   options: jsonwebtokenSignOptions(claims, keyring.signingKey) });
+ * worker.once('message', (reply: SigningWorkerReply) => console.log(reply));
+ */
+export function signingWorkerSource(): string {
+  return `'use strict';
+const { parentPort } = require('node:worker_threads');
+const jsonwebtoken = require(${JSON.stringify(require.resolve('jsonwebtoken'))});
+const keys = new Map();
+parentPort.on('message', (request) => {
+  if (request.drop !== undefined) keys.delete(request.drop);
+  if (request.key !== undefined) keys.set(request.keyId, request.key);
+  let reply;
+  try {
+    const key = keys.get(request.keyId);
+    if (key === undefined) throw new Error('The signing worker holds no key ' + request.keyId + '.');
+    reply = { id: request.id, token: jsonwebtoken.sign(request.payload, key, request.options) };
+  } catch (error) {
+    reply = { id: request.id, error: error instanceof Error ? error.message : String(error) };
+  }
+  parentPort.postMessage(reply);
+});
+`;
 }
 
 /**
