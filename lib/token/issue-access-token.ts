@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ClientRecord } from '../clients';
-import type { AccessTokenClaims, Keyring } from '../keys';
+import type { AccessTokenClaims, Keyring, SigningPool } from '../keys';
 import { signJwt } from '../keys';
 import type { TokenIssuedEvent } from './hooks';
 import type { TokenShapeWireOptions } from './wire';
@@ -15,6 +15,8 @@ import type { TokenShapeWireOptions } from './wire';
 export interface AccessTokenIssuerOptions {
   issuer: string;
   keys: Pick<Keyring, 'signingKey'>;
+  /** Signs on worker threads; without it, `signJwt` signs on this thread. */
+  signingPool?: Pick<SigningPool, 'sign'>;
   /** Seconds, for a client without its own lifetime. */
   defaultTtl: number;
   /** Seconds; caps a client's own lifetime. */
@@ -41,17 +43,20 @@ export interface IssuedAccessToken {
   audience: string[];
 }
 
-export type AccessTokenIssuer = (request: AccessTokenRequest) => IssuedAccessToken;
+export type AccessTokenIssuer = (request: AccessTokenRequest) => Promise<IssuedAccessToken>;
 
 /**
  * @example
  * const issue = accessTokenIssuer({ issuer: 'https://auth.example', keys, defaultTtl: 600, maxTtl: 86400, shape: DEFAULT_WIRE_OPTIONS });
- * const { accessToken, expiresIn } = issue({ client, scopes: ['read'], audience: ['api'], ip: req.ip });
+ * const { accessToken, expiresIn } = await issue({ client, scopes: ['read'], audience: ['api'], ip: req.ip });
  */
 export function accessTokenIssuer(options: AccessTokenIssuerOptions): AccessTokenIssuer {
-  const { issuer, keys, defaultTtl, maxTtl, shape, onIssued } = options;
+  const { issuer, keys, defaultTtl, maxTtl, shape, onIssued, signingPool } = options;
+  const sign = signingPool
+    ? (claims: AccessTokenClaims, typ: string): Promise<string> => signingPool.sign(claims, keys.signingKey, { typ })
+    : (claims: AccessTokenClaims, typ: string): string => signJwt(claims, keys.signingKey, { typ });
 
-  return ({ client, scopes, audience, ip }) => {
+  return async ({ client, scopes, audience, ip }) => {
     const expiresIn = Math.min(client.accessTokenTtl ?? defaultTtl, maxTtl);
     const iat = Math.floor(Date.now() / 1000);
     const exp = iat + expiresIn;
@@ -66,7 +71,7 @@ export function accessTokenIssuer(options: AccessTokenIssuerOptions): AccessToke
       exp,
       jti,
     };
-    const accessToken = signJwt(claims, keys.signingKey, { typ: shape.tokenType });
+    const accessToken = await sign(claims, shape.tokenType);
     const issued: IssuedAccessToken = {
       accessToken,
       jti,

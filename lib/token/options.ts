@@ -9,7 +9,7 @@ import type { BruteForceOptions, BruteForceSettings } from '../hardening/brute-f
 import { resolveBruteForceOptions } from '../hardening/brute-force';
 import type { Logger } from '../logging';
 import { resolveLogger } from '../logging';
-import type { Keyring } from '../keys';
+import type { Keyring, SigningPool } from '../keys';
 import { SIGNING_ALGORITHMS } from '../keys';
 import { RevocationList } from '../lifecycle/revocation-list';
 import type { TokenStateStore } from '../lifecycle/token-state-store';
@@ -34,7 +34,16 @@ export interface TokenSourceOptions {
   keys: Keyring;
   /** The `iss` claim. */
   issuer: string;
+  /**
+   * Sign on worker threads instead of the main thread (`new SigningPool({ threads })`; RSA pays
+   * off, ES256 rarely). The router never closes it: close it when the server stops. A pool that is
+   * saturated, closed or failing answers 503 `temporarily_unavailable`.
+   */
+  signingPool?: AccessTokenSigner;
 }
+
+/** What signs access tokens off the main thread: a `SigningPool`, or anything with its `sign`. */
+export type AccessTokenSigner = Pick<SigningPool, 'sign'>;
 
 /** Audience and lifetime of access tokens. */
 export interface AccessTokenOptions {
@@ -120,6 +129,7 @@ export interface TokenRouterOptions
 export interface TokenRouterConfig {
   clients: ClientStore;
   keys: Keyring;
+  signingPool: AccessTokenSigner | undefined;
   issuer: string;
   defaultAudience: readonly string[];
   accessTokenTtl: number;
@@ -162,6 +172,7 @@ export const TOKEN_ROUTER_DEFAULTS = Object.freeze({
 const OPTION_KEYS: readonly (keyof TokenRouterOptions)[] = [
   'clients',
   'keys',
+  'signingPool',
   'issuer',
   'defaultAudience',
   'accessTokenTtl',
@@ -218,6 +229,10 @@ export function resolveTokenRouterOptions(options: TokenRouterOptions): TokenRou
     throw new TypeError('tokenRouter: options.clients must be a ClientStore');
   }
   assertSigningKeys(keys);
+  const { signingPool } = options;
+  if (signingPool !== undefined && (typeof signingPool !== 'object' || signingPool === null || typeof signingPool.sign !== 'function')) {
+    throw new TypeError('tokenRouter: options.signingPool must be a SigningPool');
+  }
   assertNonEmptyString(issuer, 'options.issuer');
 
   const defaultAudience = options.defaultAudience ?? [];
@@ -261,6 +276,7 @@ export function resolveTokenRouterOptions(options: TokenRouterOptions): TokenRou
   return Object.freeze({
     clients,
     keys,
+    signingPool,
     issuer,
     defaultAudience: Object.freeze([...new Set(defaultAudience)]),
     accessTokenTtl,

@@ -17,6 +17,7 @@ import type { ErrorRequestHandler, Request, RequestHandler, Response, Router as 
 import type { ClientRecord } from '../clients';
 import { StoreUnavailableError } from '../clients';
 import { basicChallenge, OAuthError, renderOAuthError } from '../errors';
+import { SigningPoolError } from '../keys';
 import type { AuthenticationAttempt } from '../hardening/brute-force';
 import { bruteForceGuard } from '../hardening/brute-force';
 import { describeErrorForLog, log, loggableClientId } from '../logging';
@@ -80,6 +81,7 @@ export function tokenRouter(options: TokenRouterOptions): TokenRouter {
   const issueAccessToken = accessTokenIssuer({
     issuer: config.issuer,
     keys: config.keys,
+    ...(config.signingPool ? { signingPool: config.signingPool } : {}),
     defaultTtl: config.accessTokenTtl,
     maxTtl: config.maxAccessTokenTtl,
     shape: wire,
@@ -171,8 +173,14 @@ export function tokenRouter(options: TokenRouterOptions): TokenRouter {
     if (error instanceof StoreUnavailableError) {
       const fields = { event: 'oauth.store_unavailable', ip: req.ip, path: req.originalUrl.split('?')[0], error: describeErrorForLog(error) };
       log(config.logger, 'error', fields, 'a store failed or did not answer in time: 503');
+      return respond.error(req, res, unavailable);
     }
-    respond.error(req, res, error instanceof StoreUnavailableError ? unavailable : error);
+    if (error instanceof SigningPoolError) {
+      const fields = { event: 'oauth.signing_unavailable', code: error.code, ip: req.ip, path: req.originalUrl.split('?')[0] };
+      log(config.logger, 'error', fields, `the signing pool could not sign (${error.code}): 503`);
+      return respond.error(req, res, unavailable);
+    }
+    respond.error(req, res, error);
   }
 
   const handleTokenRequest = async (req: Request, res: Response): Promise<void> => {

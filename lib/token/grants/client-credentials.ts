@@ -22,7 +22,7 @@ export function clientCredentialsGrant({ issueAccessToken, audienceFor, wire, re
       const scopes = grantedScopes(parameters.get('scope'), client.scopes, wire.requireScope);
       const audience = audienceFor(parameters, client.audiences);
       const refresh = await refreshTokens?.issueFor({ client, scopes, audience });
-      const token = issueAccessToken({ client, scopes, audience, ip });
+      const token = await issueAccessToken({ client, scopes, audience, ip });
       const response: TokenResponse = {
         access_token: token.accessToken,
         token_type: wire.responseTokenType,

@@ -48,7 +48,7 @@ export function refreshTokenGrant({ issueAccessToken, wire, refreshTokens }: Gra
 
       const audience = use.token.audiences;
       const next = await refreshTokens.issueFor({ client, scopes: stillAllowed, audience, familyId: use.token.familyId });
-      const token = issueAccessToken({ client, scopes, audience, ip });
+      const token = await issueAccessToken({ client, scopes, audience, ip });
       const response: TokenResponse = {
         access_token: token.accessToken,
         token_type: wire.responseTokenType,
