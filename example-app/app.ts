@@ -11,7 +11,7 @@ import type { Connection } from 'mongoose';
 import type { ClientStore } from '../lib/clients';
 import { MemoryClientStore, MongoClientStore, withStoreDeadline } from '../lib/clients';
 import type { Keyring } from '../lib/keys';
-import { KeyringSync, MongoKeyStore, jwksHandler } from '../lib/keys';
+import { KeyringSync, MongoKeyStore, SigningPool, jwksHandler } from '../lib/keys';
 import type { TokenStateStore } from '../lib/lifecycle';
 import { MemoryTokenStateStore, MongoTokenStateStore, RevocationList, keyAdminRouter } from '../lib/lifecycle';
 import type { BruteForceLimiter } from '../lib/hardening';
@@ -123,7 +123,9 @@ export async function createExampleApp(
 
   const logging = overrides.logger ? { logger: overrides.logger } : {};
   const hooks = overrides.tokenHooks ? { hooks: overrides.tokenHooks } : {};
-  const oauth = tokenRouter({ clients, keys, issuer, defaultAudience, tokenState, revocations, bruteForce, ...logging, ...hooks });
+  const signingPool = config.signingThreads > 0 ? new SigningPool({ threads: config.signingThreads }) : undefined;
+  const signing = signingPool ? { signingPool } : {};
+  const oauth = tokenRouter({ clients, keys, issuer, defaultAudience, tokenState, revocations, bruteForce, ...signing, ...logging, ...hooks });
   app.use('/oauth2', oauth);
   app.use('/oauth2', registrationRouter({ clients, auth: adminAuth, onClientChanged: forgetRefreshTokens, ...logging }));
   app.use('/oauth2', keyAdminRouter({ keys: sync ? sync.administration : keys, auth: adminAuth }));
@@ -145,6 +147,7 @@ export async function createExampleApp(
     tokenState,
     revocations,
     bruteForce,
+    ...signing,
   });
   app.use('/api', demoApi({ keys, issuer, audience: config.apiAudience, bearer: { ...bearer, ...logging } }));
 
@@ -173,6 +176,7 @@ export async function createExampleApp(
   const close = async () => {
     revocations.stop();
     sync?.stop();
+    await signingPool?.close();
     await connection?.close();
   };
   return { app, clients, tokenState, revocations, keys, bootstrap, close };

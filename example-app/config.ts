@@ -7,6 +7,8 @@ import { SIGNING_ALGORITHMS } from '../lib/keys/types';
 export const PROFILE_NAMES = ['oauth2', 'opencrvs-v1', 'opencrvs-v2', 'g2p-connect', 'aidbox', 'screening-eagle'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
+const MAX_SIGNING_THREADS = 64;
+
 export interface ExampleAppConfig {
   port: number;
   issuer: string;
@@ -15,6 +17,8 @@ export interface ExampleAppConfig {
   bootstrapClientSecret?: string;
   profile: ProfileName;
   signingAlg: SigningAlgorithm;
+  /** Worker threads that sign tokens (`SigningPool`); 0 signs on the main thread. */
+  signingThreads: number;
   /** A PEM or JWK file holding the private signing key; generated at start when absent. */
   signingKeyPath?: string;
   apiAudience: string;
@@ -52,6 +56,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ExampleAppConf
     throw new ConfigError(`SIGNING_ALG must be one of ${SIGNING_ALGORITHMS.join(', ')}, got "${algText}"`);
   }
 
+  const threadsText = nonEmpty(env.SIGNING_THREADS) ?? '0';
+  const signingThreads = Number(threadsText);
+  if (!/^\d+$/.test(threadsText) || signingThreads > MAX_SIGNING_THREADS) {
+    throw new ConfigError(`SIGNING_THREADS must be a whole number from 0 to ${MAX_SIGNING_THREADS}, got "${threadsText}"`);
+  }
+
   const defaultIssuer = profile.startsWith('opencrvs') ? 'opencrvs.auth' : `http://localhost:${port}`;
   const bootstrapClientId = nonEmpty(env.BOOTSTRAP_CLIENT_ID);
   const bootstrapClientSecret = nonEmpty(env.BOOTSTRAP_CLIENT_SECRET);
@@ -67,6 +77,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ExampleAppConf
     issuer: nonEmpty(env.ISSUER) ?? defaultIssuer,
     profile,
     signingAlg: algText as SigningAlgorithm,
+    signingThreads,
     apiAudience: nonEmpty(env.API_AUDIENCE) ?? 'example-api',
   };
   const mongodbUri = nonEmpty(env.MONGODB_URI);

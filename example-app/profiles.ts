@@ -27,6 +27,8 @@ export interface ProfileMountOptions {
   revocations?: RevocationList;
   /** The brute-force limiter shared with `/oauth2`, so failures count once whichever endpoint they hit. */
   bruteForce?: TokenRouterOptions['bruteForce'];
+  /** The signing pool shared with `/oauth2`, if tokens are signed on worker threads. */
+  signingPool?: TokenRouterOptions['signingPool'];
 }
 
 /** The `requireToken` options for routes that accept the profile's tokens. */
@@ -62,6 +64,7 @@ export function mountProfile(app: Express, name: ProfileName, options: ProfileMo
       ...(tokenState ? { tokenState } : {}),
       ...(options.revocations ? { revocations: options.revocations } : {}),
       ...(options.bruteForce !== undefined ? { bruteForce: options.bruteForce } : {}),
+      ...(options.signingPool ? { signingPool: options.signingPool } : {}),
     }),
   );
   if (profile.extras) app.use(profile.extras(revocations ? { keys, issuer, revocations } : { keys, issuer }));

@@ -141,6 +141,7 @@ describe('example app — configuration', () => {
       issuer: 'http://localhost:3000',
       profile: 'oauth2',
       signingAlg: 'RS256',
+      signingThreads: 0,
       apiAudience: 'example-api',
     });
   });
@@ -157,6 +158,9 @@ describe('example app — configuration', () => {
     [{ SIGNING_ALG: 'none' }, /SIGNING_ALG/],
     [{ BOOTSTRAP_CLIENT_ID: 'admin' }, /BOOTSTRAP_CLIENT_ID and BOOTSTRAP_CLIENT_SECRET/],
     [{ BOOTSTRAP_CLIENT_ID: 'admin', BOOTSTRAP_CLIENT_SECRET: 'short' }, /at least 16/],
+    [{ SIGNING_THREADS: 'two' }, /SIGNING_THREADS/],
+    [{ SIGNING_THREADS: '-1' }, /SIGNING_THREADS/],
+    [{ SIGNING_THREADS: '65' }, /SIGNING_THREADS/],
   ])('refuses %p with an error naming the variable', (env, message) => {
     expect(() => readConfig(env)).toThrow(message);
   });
@@ -167,6 +171,32 @@ describe('example app — configuration', () => {
     const header = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as Record<string, unknown>;
     expect(header).toMatchObject({ alg, typ: 'at+jwt' });
     await example.close();
+  });
+
+  it('signs on SIGNING_THREADS worker threads: tokens verify with the published keys, at the profile endpoint too', async () => {
+    const config = readConfig({ SIGNING_THREADS: '2', PROFILE: 'g2p-connect', BOOTSTRAP_CLIENT_ID: ADMIN_ID, BOOTSTRAP_CLIENT_SECRET: ADMIN_SECRET });
+    expect(config.signingThreads).toBe(2);
+    const example = await createExampleApp(config);
+    try {
+      const { accessToken } = await registeredClientToken(example, { client_name: 'pool client', scope: 'records:read' });
+      const records = await request(example.app).get('/api/records').set('Authorization', `Bearer ${accessToken}`);
+      expect(records.status).toBe(200);
+      const created = await request(example.app)
+        .post('/oauth2/register')
+        .set('Authorization', `Bearer ${await adminToken(example)}`)
+        .send({ client_name: 'g2p', scope: 'records:read' });
+      const { client_id: clientId, client_secret: clientSecret } = created.body as Record<string, string>;
+      const profileToken = await request(example.app)
+        .post('/oauth2/client/token')
+        .set('timestamp', new Date().toUTCString())
+        .type('form')
+        .send({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope: 'records:read' });
+      expect(profileToken.status).toBe(200);
+      const viaProfile = await request(example.app).get('/api/records').set('Authorization', `Bearer ${profileToken.body.access_token as string}`);
+      expect(viaProfile.status).toBe(200);
+    } finally {
+      await example.close();
+    }
   });
 
   it('generates a bootstrap client and hands its secret out once when none is configured', async () => {
