@@ -5,8 +5,8 @@
  *   secret  — one secret check (generated-secret hash vs scrypt vs bcrypt cost 10), µs per check
  *   token   — POST /oauth2/token (Basic, memory store) for RS256 and ES256: this library vs the
  *             hand-written ceiling vs @node-oauth/oauth2-server, oidc-provider, oauth2orize
- *   pool    — beyond one core: a piscina signing pool (bench prototype) with 1 thread pinned and
- *             2 threads unpinned, and the library unpinned
+ *   pool    — beyond one core: the library's SigningPool with 1 thread pinned to one core and
+ *             one thread per core unpinned, and the library signing on its main thread, unpinned
  *   hot     — GET /api/records behind requireToken vs no auth vs express-jwt, passport-jwt,
  *             passport-http-bearer + jsonwebtoken; 200 tokens reused
  *   cold    — the same routes, every request a token the server has never seen
@@ -47,6 +47,12 @@ const TOKEN_SERVERS = [
 const PROTECTED_SERVERS = [
   { impl: 'library', role: 'subject', label: 'express-client-credentials `requireToken`', needs: ['keys', 'bearer'] },
   { impl: 'ceiling', role: 'ceiling', label: 'no auth (ceiling)' },
+  {
+    impl: 'middleware-layer',
+    role: 'reference',
+    label: 'reference: a middleware that only sets `req.auth` (the cost of one more layer)',
+    hotOnly: true,
+  },
   { impl: 'express-jwt', role: 'peer', label: 'express-jwt', pkg: 'express-jwt' },
   { impl: 'passport-jwt', role: 'peer', label: 'passport-jwt', pkg: 'passport-jwt' },
   { impl: 'passport-http-bearer', role: 'peer', label: 'passport-http-bearer + jsonwebtoken', pkg: 'passport-http-bearer' },
@@ -177,24 +183,27 @@ async function runTokenEndpoint(config, keys, secret, status) {
 }
 
 async function runPool(config, keys, secret, status) {
-  log('beyond one core: signing in a worker pool (prototype)');
+  log('beyond one core: signing in a worker pool (SigningPool)');
   const key = keys.RS256;
   const check = (s) => checkTokenEndpoint(`${s.url}/oauth2/token`, { key, secret });
   const libraryMissing = missingParts({ needs: ['keys', 'clients', 'token'] }, status);
+  const skip = libraryMissing.length ? `library part(s) not built: ${libraryMissing.join(', ')}` : undefined;
   const entries = [
     {
       id: 'pool-1-pinned',
-      impl: 'worker-pool',
-      label: 'prototype pool, 1 signing thread, pinned to 1 core',
+      impl: 'library-pool',
+      label: '`tokenRouter` + `SigningPool`, 1 signing thread, pinned to 1 core',
       core: config.pin ? SERVER_CORE : undefined,
-      options: { key, secret, threads: 1 },
+      options: { key, secret, libDir: config.libDir, threads: 1 },
+      skip,
     },
     {
       id: 'pool-2-unpinned',
-      impl: 'worker-pool',
-      label: `prototype pool, ${Math.max(2, config.cores)} signing threads, unpinned`,
+      impl: 'library-pool',
+      label: `\`tokenRouter\` + \`SigningPool\`, ${Math.max(2, config.cores)} signing threads, unpinned`,
       core: undefined,
-      options: { key, secret, threads: Math.max(2, config.cores) },
+      options: { key, secret, libDir: config.libDir, threads: Math.max(2, config.cores) },
+      skip,
     },
     {
       id: 'library-unpinned',
@@ -202,7 +211,7 @@ async function runPool(config, keys, secret, status) {
       label: 'express-client-credentials `tokenRouter`, unpinned',
       core: undefined,
       options: { key, secret, libDir: config.libDir },
-      skip: libraryMissing.length ? `library part(s) not built: ${libraryMissing.join(', ')}` : undefined,
+      skip,
     },
   ].map((entry) => ({ ...entry, kind: 'token', role: 'pool', check }));
   const load = tokenLoad(secret);
@@ -224,7 +233,8 @@ function protectedEntries(config, keys, status, sanityToken) {
       core: config.pin ? SERVER_CORE : undefined,
       options: { key: keys.RS256, libDir: config.libDir },
       skip: missing.length ? `library part(s) not built: ${missing.join(', ')}` : undefined,
-      check: (s) => checkProtectedRoute(`${s.url}/api/records`, { token: sanityToken, requiresToken: server.role !== 'ceiling' }),
+      check: (s) =>
+        checkProtectedRoute(`${s.url}/api/records`, { token: sanityToken, requiresToken: server.role === 'subject' || server.role === 'peer' }),
     };
   });
 }
@@ -253,7 +263,7 @@ async function runCold(config, keys, status, pool, sanityToken) {
   log('protected route, cold: every request a new token');
   const warmSet = pool.slice(pool.length - WARM_TOKENS);
   const coldSet = pool.slice(0, pool.length - WARM_TOKENS);
-  const entries = protectedEntries(config, keys, status, sanityToken).filter((entry) => entry.role !== 'ceiling');
+  const entries = protectedEntries(config, keys, status, sanityToken).filter((entry) => entry.role !== 'ceiling' && !entry.hotOnly);
   const results = Object.fromEntries(entries.map((entry) => [entry.id, { ...entry, rounds: [], error: entry.skip }]));
   for (let round = 0; round < config.rounds; round++) {
     for (const entry of entries) {

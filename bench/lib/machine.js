@@ -36,7 +36,6 @@ function describeMachine(repoRoot) {
         'passport-jwt',
         'express-jwt',
         'bcrypt',
-        'piscina',
       ].map((name) => [name, packageVersion(repoRoot, name)]),
     ),
   };

@@ -202,14 +202,14 @@ function poolSection(pool, bestPeers, targets) {
   const scaling = ratioOf(rows['pool-2-unpinned'], rows['pool-1-pinned']);
   const vsBest = ratioOf(rows['pool-2-unpinned'], best);
   targets.push({
-    target: `beyond one core: signing pool unpinned ≥ ${TARGETS.poolVsBestPeer}× the best peer (bench prototype, not in the library)`,
+    target: `beyond one core: \`tokenRouter\` + \`SigningPool\` unpinned ≥ ${TARGETS.poolVsBestPeer}× the best peer`,
     measured:
       vsBest === undefined
         ? 'not measured'
         : `${fmt.ratio(vsBest)} the best peer; 1 → ${rows['pool-2-unpinned'].label.match(/\d+/)?.[0] ?? 2} threads: ${fmt.ratio(scaling)}`,
     pass: vsBest === undefined ? undefined : vsBest >= TARGETS.poolVsBestPeer,
   });
-  return `${lines.join('\n')}\n\nScaling of the prototype from one signing thread on one core to all cores: ${fmt.ratio(scaling)}.`;
+  return `${lines.join('\n')}\n\nScaling of the pool from one signing thread on one core to all cores: ${fmt.ratio(scaling)}.`;
 }
 
 function protectedSection(hot, cold, targets) {
@@ -317,9 +317,9 @@ ${token.text}
 
 ## Beyond one core — signing in worker threads (RS256)
 
-The library signs on the main thread. The pool variant is a **bench-only prototype**: the ceiling
-route with jsonwebtoken signing moved to a piscina pool (bench/servers/token/worker-pool.js).
-Unpinned servers share the machine with the load generator.
+By default the library signs on the main thread; with \`tokenRouter({ signingPool })\` it signs on
+worker threads (\`SigningPool\`, bench/servers/token/library-pool.js). Unpinned servers share the
+machine with the load generator.
 
 ${pool}
 

@@ -22,7 +22,7 @@ function parseBasic(header) {
   }
 }
 
-/** The shared request handling; `sign(claims)` returns the JWT or a promise of it (worker-pool variant). */
+/** The shared request handling; `sign(claims)` returns the JWT or a promise of it. */
 function ceilingTokenRoute(options, sign) {
   const clients = clientTable(options.secret);
   return async (req, res) => {

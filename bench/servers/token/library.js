@@ -2,7 +2,7 @@
 /**
  * This library's token endpoint: `tokenRouter` mounted at /oauth2 with the memory client store,
  * the run's key (Keyring.fromPem) and a client whose secret hash is `hashGeneratedSecret`
- * (SHA-256, compared with timingSafeEqual).
+ * (SHA-256, compared with timingSafeEqual). `options.signingPool` (library-pool.js) signs on workers.
  */
 const express = require('express');
 const { AUDIENCE, CLIENT_ID, ISSUER, SCOPE } = require('../../lib/fixture');
@@ -23,7 +23,8 @@ async function createApp(options) {
     audiences: [AUDIENCE],
   });
   const app = express();
-  app.use('/oauth2', tokenRouter({ clients, keys, issuer: ISSUER, defaultAudience: [AUDIENCE] }));
+  const signing = options.signingPool ? { signingPool: options.signingPool } : {};
+  app.use('/oauth2', tokenRouter({ clients, keys, issuer: ISSUER, defaultAudience: [AUDIENCE], ...signing }));
   return app;
 }
 
