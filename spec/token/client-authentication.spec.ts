@@ -31,6 +31,40 @@ describe('POST /oauth2/token — RFC 6749 §2.3.1 client_secret_basic encoding',
     expect(decodeJwt(res.body.access_token).payload.sub).toBe('tenant:42+billing%x');
   });
 
+  it('splits at the first colon only (RFC 7617 §2), so a secret sent with raw colons works, as curl -u id:se:cret sends it', async () => {
+    const { app, store } = tokenTestApp(keys);
+    const client = await registerClient(store, { secret: 'my:secret:with-colons-0123456789' });
+    const res = await request(app)
+      .post('/oauth2/token')
+      .set('Authorization', rawBasic(`${client.clientId}:my:secret:with-colons-0123456789`))
+      .type('form')
+      .send('grant_type=client_credentials');
+    expect(res.status).toBe(200);
+    const cut = await request(app)
+      .post('/oauth2/token')
+      .set('Authorization', rawBasic(`${client.clientId}:my`))
+      .type('form')
+      .send('grant_type=client_credentials');
+    expect(cut.status).toBe(401);
+  });
+
+  it.each([
+    ['an empty secret', (id: string) => `${id}:`],
+    ['an empty client id', () => ':some-secret-0123456789'],
+  ])('treats %s as invalid_client (malformed) with a Basic challenge', async (_label, credentials) => {
+    const { app, store, failures } = tokenTestApp(keys);
+    const client = await registerClient(store);
+    const res = await request(app)
+      .post('/oauth2/token')
+      .set('Authorization', rawBasic(credentials(client.clientId)))
+      .type('form')
+      .send('grant_type=client_credentials');
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual(INVALID_CLIENT_BODY);
+    expect(res.headers['www-authenticate']).toBe('Basic realm="oauth2"');
+    expect(failures).toEqual([expect.objectContaining({ reason: 'malformed' })]);
+  });
+
   it("decodes '+' as a space, so an unencoded '+' in a secret does not match", async () => {
     const { app, store } = tokenTestApp(keys);
     const client = await registerClient(store, { secret: 'a+b' });

@@ -28,12 +28,31 @@ export function isBasicAuthorization(header: string | undefined): header is stri
  * readBasicClientId('Basic ' + Buffer.from('my%3Aclient:secret').toString('base64')); // 'my:client'
  */
 export function readBasicClientId(header: string): string | undefined {
+  const credentials = readBasicCredentials(header);
+  return credentials && formDecode(credentials.id);
+}
+
+/** The two halves of a Basic header's credentials, still form-encoded. */
+export interface EncodedBasicCredentials {
+  id: string;
+  secret: string;
+}
+
+/**
+ * The client id and secret of a Basic header, split at the FIRST colon (RFC 7617 §2: the user-id
+ * cannot hold one, the password can), not yet form-decoded; `undefined` when either is empty or
+ * the header holds no colon.
+ *
+ * @example
+ * readBasicCredentials('Basic ' + Buffer.from('client:se:cret').toString('base64')); // { id: 'client', secret: 'se:cret' }
+ */
+export function readBasicCredentials(header: string): EncodedBasicCredentials | undefined {
   const encoded = header.slice('Basic'.length).trim();
   if (encoded.length === 0) return undefined;
   const decoded = Buffer.from(encoded, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon <= 0) return undefined;
-  return formDecode(decoded.slice(0, colon));
+  if (colon <= 0 || colon === decoded.length - 1) return undefined;
+  return { id: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * RFC 6749 §2.3.1 — client authentication through Passport: `client_secret_basic` with
- * passport-http's `BasicStrategy`, `client_secret_post` (body, or query where a profile allows it)
+ * passport-http's `BasicStrategy` reading RFC 7617 credentials (`basic-strategy.ts`), `client_secret_post` (body, or query where a profile allows it)
  * with passport-oauth2-client-password's strategy.
  *
  * The strategies live on a PRIVATE `new Passport()` (never the global instance, no sessions), and
@@ -11,13 +11,13 @@
  */
 import type { Request } from 'express';
 import { Passport } from 'passport';
-import { BasicStrategy } from 'passport-http';
 import { Strategy as ClientPasswordStrategy } from 'passport-oauth2-client-password';
 import type { ClientRecord, ClientStore } from '../../clients';
 import type { AuthenticationFailureReason } from '../hooks';
 import type { TokenRequestParameters } from '../request/parameters';
 import type { CredentialCarrier } from '../wire';
 import { formDecode, readBasicClientId } from './basic-credentials';
+import { ClientBasicStrategy } from './basic-strategy';
 import { carrierDecider } from './carrier';
 import { clientVerifier } from './verify-client';
 import type { StrategyFacade } from '../../passport-strategy-runner';
@@ -85,7 +85,7 @@ export function clientAuthenticator(options: ClientAuthenticatorOptions): Client
   const passport = new Passport();
   passport.use(
     'basic',
-    new BasicStrategy({ passReqToCallback: true }, (req, encodedId, encodedSecret, done: Done) => {
+    new ClientBasicStrategy((req, encodedId, encodedSecret, done: Done) => {
       const clientId = formDecode(encodedId);
       const secret = formDecode(encodedSecret);
       if (clientId === undefined || secret === undefined) {
