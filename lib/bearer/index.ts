@@ -18,7 +18,7 @@ export { RequireTokenOptionError } from './options';
 export type { TokenPlacementOptions } from './extract';
 export type { ScopeMatch } from './scope';
 export { hasRequiredScopes, tokenScopes } from './scope';
-export type { CachedVerification, TokenCacheOptions } from './token-cache';
+export type { CachedVerification, TokenCacheAdmission, TokenCacheOptions } from './token-cache';
 export { DEFAULT_TOKEN_CACHE_MAX, TokenCache, createTokenCache } from './token-cache';
 export type { RequireTokenMiddleware } from './require-token';
 export { requireToken } from './require-token';

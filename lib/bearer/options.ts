@@ -232,12 +232,13 @@ function resolveCache(cache: unknown): TokenCache | undefined {
   if (cache instanceof TokenCache) return cache;
   if (cache === undefined) return new TokenCache();
   if (typeof cache !== 'object' || cache === null) {
-    throw new RequireTokenOptionError('cache', 'must be a TokenCache, { max }, or false.');
+    throw new RequireTokenOptionError('cache', 'must be a TokenCache, { max, admission }, or false.');
   }
   try {
     return new TokenCache(cache);
-  } catch {
-    throw new RequireTokenOptionError('cache', 'max must be a positive whole number.');
+  } catch (error) {
+    const detail = error instanceof RangeError ? error.message.replace(/^TokenCache: /, '') : 'is not valid.';
+    throw new RequireTokenOptionError('cache', detail);
   }
 }
 

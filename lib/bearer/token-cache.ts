@@ -7,6 +7,13 @@
  * and nothing route-specific: audience, scope, time and revocation are checked again on every
  * request. Revocation (RFC 7009) evicts through `evict(token)` or `evictJti(jti)`; a key rotation
  * evicts through `evictKid(kid)`.
+ *
+ * Admission: by default a token enters the cache the SECOND time it is verified. Clients reuse a
+ * token for its lifetime, so the working set gets in after one extra verification, while tokens
+ * seen once (cold traffic, a flood of fresh tokens) never displace it and cost no cache insert —
+ * an entry that lives long enough to be promoted to the old generation and then evicted is the
+ * dearest garbage a Node process makes. Which digests were seen once is kept approximately, in a
+ * fixed-size table of 32-bit fingerprints (no allocation per token).
  */
 import { hash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
@@ -18,6 +25,50 @@ export const DEFAULT_TOKEN_CACHE_MAX = 10_000;
 export interface TokenCacheOptions {
   /** Most tokens held at once; 10000 by default. */
   max?: number;
+  /**
+   * When a verified token enters the cache: `'second-use'` (default: the second time it is
+   * verified, so one-off tokens never displace the working set) or `'first-use'` (at once).
+   */
+  admission?: TokenCacheAdmission;
+}
+
+export type TokenCacheAdmission = 'first-use' | 'second-use';
+
+/** Slots of the seen-once table: about two per cached token, within these bounds. */
+const MIN_SEEN_ONCE_SLOTS = 1024;
+const MAX_SEEN_ONCE_SLOTS = 1 << 22;
+
+/**
+ * Which token digests were verified once, approximately and in fixed memory: one 32-bit
+ * fingerprint per slot. A collision only costs a token one more verification (its mark was
+ * overwritten) or lets one in a use early (a fingerprint matched by chance, 1 in 2³²).
+ */
+class SeenOnce {
+  private readonly slots: Uint32Array;
+  private readonly mask: number;
+
+  constructor(max: number) {
+    let size = MIN_SEEN_ONCE_SLOTS;
+    while (size < max * 2 && size < MAX_SEEN_ONCE_SLOTS) size *= 2;
+    this.slots = new Uint32Array(size);
+    this.mask = size - 1;
+  }
+
+  /** True when `digest` was marked before (and forgets it); otherwise marks it and returns false. */
+  confirm(digest: Buffer): boolean {
+    const slot = digest.readUInt32LE(0) & this.mask;
+    const fingerprint = digest.readUInt32LE(4) || 1;
+    if (this.slots[slot] === fingerprint) {
+      this.slots[slot] = 0;
+      return true;
+    }
+    this.slots[slot] = fingerprint;
+    return false;
+  }
+
+  clear(): void {
+    this.slots.fill(0);
+  }
 }
 
 /** What a verification proved about a token. */
@@ -31,8 +82,12 @@ export interface CachedVerification {
   source: VerificationKeySource;
 }
 
-function tokenDigest(token: string): string {
-  return hash('sha256', token, 'base64url');
+function tokenDigest(token: string): Buffer {
+  return hash('sha256', token, 'buffer');
+}
+
+function keyOf(digest: Buffer): string {
+  return digest.toString('base64url');
 }
 
 /**
@@ -44,28 +99,39 @@ function tokenDigest(token: string): string {
  */
 export class TokenCache {
   private readonly entries: LRUCache<string, CachedVerification>;
+  private readonly seenOnce: SeenOnce | undefined;
 
   constructor(options: TokenCacheOptions = {}) {
     const max = options.max ?? DEFAULT_TOKEN_CACHE_MAX;
     if (!Number.isInteger(max) || max <= 0) throw new RangeError('TokenCache: max must be a positive whole number.');
+    const admission = options.admission ?? 'second-use';
+    if (admission !== 'first-use' && admission !== 'second-use') {
+      throw new RangeError("TokenCache: admission must be 'first-use' or 'second-use'.");
+    }
     this.entries = new LRUCache<string, CachedVerification>({ max });
+    this.seenOnce = admission === 'second-use' ? new SeenOnce(max) : undefined;
   }
 
   /** The entry for this token, if it was verified and has not expired from the cache. */
   lookup(token: string): CachedVerification | undefined {
-    return this.entries.get(tokenDigest(token));
+    return this.entries.get(keyOf(tokenDigest(token)));
   }
 
-  /** Remembers a verified token for `ttlMs` milliseconds (the time left before its `exp`); nothing when ≤ 0. */
+  /**
+   * Remembers a verified token for `ttlMs` milliseconds (the time left before its `exp`); nothing
+   * when ≤ 0. Under `'second-use'` admission, only from the second call for the same token on.
+   */
   remember(token: string, entry: CachedVerification, ttlMs: number): void {
     const ttl = Math.floor(ttlMs);
     if (!Number.isFinite(ttl) || ttl <= 0) return;
-    this.entries.set(tokenDigest(token), entry, { ttl });
+    const digest = tokenDigest(token);
+    if (this.seenOnce && !this.seenOnce.confirm(digest)) return;
+    this.entries.set(keyOf(digest), entry, { ttl });
   }
 
   /** Forgets one token; true when it was cached. */
   evict(token: string): boolean {
-    return this.entries.delete(tokenDigest(token));
+    return this.entries.delete(keyOf(tokenDigest(token)));
   }
 
   /** Forgets every token with this `jti`; returns how many. */
@@ -78,8 +144,10 @@ export class TokenCache {
     return this.evictWhere((entry) => entry.kid === kid);
   }
 
+  /** Forgets every token (and which were seen once). */
   clear(): void {
     this.entries.clear();
+    this.seenOnce?.clear();
   }
 
   get size(): number {

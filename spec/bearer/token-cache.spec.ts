@@ -15,6 +15,11 @@ function bearer(token: string): [string, string] {
   return ['Authorization', `Bearer ${token}`];
 }
 
+/** Two uses of `token` at `path`: under the default admission a token is cached the second time it is verified. */
+async function useTwice(app: express.Express, token: string, path = '/records'): Promise<void> {
+  for (let i = 0; i < 2; i += 1) expect((await request(app).get(path).set(...bearer(token))).status).toBe(200);
+}
+
 /** Two routes with different audiences and scopes that share one cache. */
 function twoRoutes(cache: TokenCache, overrides: Partial<RequireTokenOptions> = {}) {
   const app = express();
@@ -32,9 +37,31 @@ function twoRoutes(cache: TokenCache, overrides: Partial<RequireTokenOptions> = 
 }
 
 describe('token cache — verified once, checked per route', () => {
-  it('remembers a verified token', async () => {
+  it('remembers a token the second time it is verified, and serves it from the cache after that', async () => {
     const cache = createTokenCache();
+    const app = twoRoutes(cache);
+    const token = tokenFor(keyring);
+    expect((await request(app).get('/records').set(...bearer(token))).status).toBe(200);
+    expect(cache.size).toBe(0);
+    expect(cache.lookup(token)).toBeUndefined();
+    expect((await request(app).get('/records').set(...bearer(token))).status).toBe(200);
+    expect(cache.size).toBe(1);
+    expect(cache.lookup(token)?.claims.jti).toBeDefined();
+  });
+
+  it("remembers a token the first time with admission: 'first-use'", async () => {
+    const cache = createTokenCache({ admission: 'first-use' });
     await request(twoRoutes(cache)).get('/records').set(...bearer(tokenFor(keyring)));
+    expect(cache.size).toBe(1);
+  });
+
+  it('keeps its working set through a flood of tokens used once (they never enter it)', async () => {
+    const cache = createTokenCache({ max: 2 });
+    const app = twoRoutes(cache);
+    const hot = tokenFor(keyring);
+    await useTwice(app, hot);
+    for (let i = 0; i < 30; i += 1) expect((await request(app).get('/records').set(...bearer(tokenFor(keyring)))).status).toBe(200);
+    expect(cache.lookup(hot)).toBeDefined();
     expect(cache.size).toBe(1);
   });
 
@@ -100,7 +127,7 @@ describe('token cache — eviction (for revocation and rotation)', () => {
     app.get('/', middleware, (_req, res) => {
       res.json({});
     });
-    await request(app).get('/').set(...bearer(tokenFor(keyring)));
+    await useTwice(app, tokenFor(keyring), '/');
     expect(middleware.cache?.size).toBe(1);
   });
 
@@ -111,7 +138,7 @@ describe('token cache — eviction (for revocation and rotation)', () => {
   it('evicts one token', async () => {
     const cache = createTokenCache();
     const token = tokenFor(keyring);
-    await request(twoRoutes(cache)).get('/records').set(...bearer(token));
+    await useTwice(twoRoutes(cache), token);
     expect(cache.evict(token)).toBe(true);
     expect(cache.size).toBe(0);
     expect(cache.evict(token)).toBe(false);
@@ -120,23 +147,28 @@ describe('token cache — eviction (for revocation and rotation)', () => {
   it('evicts by jti', async () => {
     const cache = createTokenCache();
     const app = twoRoutes(cache);
-    await request(app).get('/records').set(...bearer(tokenFor(keyring, { jti: 'keep' })));
-    await request(app).get('/records').set(...bearer(tokenFor(keyring, { jti: 'drop' })));
+    await useTwice(app, tokenFor(keyring, { jti: 'keep' }));
+    await useTwice(app, tokenFor(keyring, { jti: 'drop' }));
     expect(cache.evictJti('drop')).toBe(1);
     expect(cache.size).toBe(1);
   });
 
   it('clears', async () => {
     const cache = createTokenCache();
-    await request(twoRoutes(cache)).get('/records').set(...bearer(tokenFor(keyring)));
+    const app = twoRoutes(cache);
+    const token = tokenFor(keyring);
+    await useTwice(app, token);
     cache.clear();
+    expect(cache.size).toBe(0);
+    // what was seen once is forgotten too: the next use is a first use again
+    await request(app).get('/records').set(...bearer(token));
     expect(cache.size).toBe(0);
   });
 
   it('holds at most max tokens', async () => {
     const cache = createTokenCache({ max: 2 });
     const app = twoRoutes(cache);
-    for (let i = 0; i < 3; i += 1) await request(app).get('/records').set(...bearer(tokenFor(keyring)));
+    for (let i = 0; i < 3; i += 1) await useTwice(app, tokenFor(keyring));
     expect(cache.size).toBe(2);
   });
 
@@ -150,7 +182,7 @@ describe('token cache — eviction (for revocation and rotation)', () => {
       res.json({});
     });
     const token = tokenFor(ring);
-    expect((await request(app).get('/').set(...bearer(token))).status).toBe(200);
+    await useTwice(app, token, '/');
     expect(cache.size).toBe(1);
 
     ring.activate(firstKid);
@@ -161,5 +193,12 @@ describe('token cache — eviction (for revocation and rotation)', () => {
 
   it('refuses a max that is not a positive whole number', () => {
     expect(() => createTokenCache({ max: 1.5 })).toThrow(RangeError);
+  });
+
+  it('refuses an unknown admission policy, in the cache and in requireToken', () => {
+    expect(() => createTokenCache({ admission: 'always' as never })).toThrow("admission must be 'first-use' or 'second-use'");
+    expect(() =>
+      requireToken({ keys: keyring, issuer: TEST_ISSUER, audience: TEST_AUDIENCE, cache: { admission: 'always' as never } }),
+    ).toThrow(/cache.*admission must be 'first-use' or 'second-use'/);
   });
 });
