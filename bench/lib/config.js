@@ -3,9 +3,9 @@
  * Run settings, from the command line and the environment:
  *   --quick               a smoke run (1 round × 1 s, small token pools, 100 000 memory requests)
  *   --only=a,b            run only these groups: secret, token, pool, hot, cold, memory
- *   BENCH_DURATION        seconds measured per round (default 5)
+ *   BENCH_DURATION        seconds measured per round (default 3)
  *   BENCH_WARMUP          seconds of warm-up per server (default 1)
- *   BENCH_ROUNDS          rounds per scenario (default 3); figures are the median of the rounds
+ *   BENCH_ROUNDS          rounds per scenario (default 5); figures are the median of the rounds
  *   BENCH_CONNECTIONS     concurrent connections of the load generator (default 10)
  *   BENCH_LIB_DIR         the compiled library (default <repo>/dist/lib)
  *   BENCH_NICE            run the bench and every server at this niceness (e.g. -10, needs root):
@@ -33,13 +33,13 @@ function readConfig(argv = process.argv.slice(2)) {
   for (const group of only) if (!GROUPS.includes(group)) throw new Error(`unknown group ${group}; known: ${GROUPS.join(', ')}`);
   const repoRoot = path.resolve(__dirname, '..', '..');
   const cores = os.availableParallelism();
-  const duration = positiveNumber('BENCH_DURATION', quick ? 1 : 5);
+  const duration = positiveNumber('BENCH_DURATION', quick ? 1 : 3);
   return {
     quick,
     groups: new Set(only),
     duration,
     warmup: positiveNumber('BENCH_WARMUP', 1),
-    rounds: Math.round(positiveNumber('BENCH_ROUNDS', quick ? 1 : 3)),
+    rounds: Math.round(positiveNumber('BENCH_ROUNDS', quick ? 1 : 5)),
     connections: Math.round(positiveNumber('BENCH_CONNECTIONS', 10)),
     /** Distinct RS256 tokens for the cold rounds (handed out once each, 2 000 kept for warm-up). */
     poolSize: quick ? 20_000 : 50_000,
