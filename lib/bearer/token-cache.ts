@@ -100,6 +100,13 @@ function keyOf(digest: Buffer): string {
 export class TokenCache {
   private readonly entries: LRUCache<string, CachedVerification>;
   private readonly seenOnce: SeenOnce | undefined;
+  /**
+   * The last token looked up and its digest: a token that missed is verified and remembered in
+   * the same turn of the event loop, so `remember` finds its digest here instead of hashing again.
+   * Holds one token at most, until the next lookup or remember.
+   */
+  private lastToken: string | undefined;
+  private lastDigest: Buffer | undefined;
 
   constructor(options: TokenCacheOptions = {}) {
     const max = options.max ?? DEFAULT_TOKEN_CACHE_MAX;
@@ -114,7 +121,10 @@ export class TokenCache {
 
   /** The entry for this token, if it was verified and has not expired from the cache. */
   lookup(token: string): CachedVerification | undefined {
-    return this.entries.get(keyOf(tokenDigest(token)));
+    const digest = tokenDigest(token);
+    this.lastToken = token;
+    this.lastDigest = digest;
+    return this.entries.get(keyOf(digest));
   }
 
   /**
@@ -124,7 +134,9 @@ export class TokenCache {
   remember(token: string, entry: CachedVerification, ttlMs: number): void {
     const ttl = Math.floor(ttlMs);
     if (!Number.isFinite(ttl) || ttl <= 0) return;
-    const digest = tokenDigest(token);
+    const digest = this.lastToken === token && this.lastDigest ? this.lastDigest : tokenDigest(token);
+    this.lastToken = undefined;
+    this.lastDigest = undefined;
     if (this.seenOnce && !this.seenOnce.confirm(digest)) return;
     this.entries.set(keyOf(digest), entry, { ttl });
   }
@@ -148,6 +160,8 @@ export class TokenCache {
   clear(): void {
     this.entries.clear();
     this.seenOnce?.clear();
+    this.lastToken = undefined;
+    this.lastDigest = undefined;
   }
 
   get size(): number {

@@ -108,6 +108,9 @@ const TOO_MANY_DESCRIPTION = 'Too many failed client authentication attempts; re
  */
 export function bruteForceGuard(settings: BruteForceSettings, logger?: Logger): BruteForceGuard {
   const { limiter, timeoutMs, failClosed } = settings;
+  // Counters in this process's memory answer at once: no deadline timer around them.
+  const inProcess = Object.getPrototypeOf(limiter) === MemoryBruteForceLimiter.prototype;
+  const call = <T>(operation: () => Promise<T>): Promise<T> => (inProcess ? settle(operation) : withDeadline(operation, timeoutMs));
   let lastWarningAt = Number.NEGATIVE_INFINITY;
   let suppressed = 0;
 
@@ -133,7 +136,7 @@ export function bruteForceGuard(settings: BruteForceSettings, logger?: Logger): 
     async admit(attempt) {
       let verdict;
       try {
-        verdict = await withDeadline(() => limiter.check(attempt), timeoutMs);
+        verdict = await call(() => limiter.check(attempt));
       } catch (error) {
         limiterFailed('check', error);
         if (failClosed) throw new StoreUnavailableError('the brute-force limiter is unavailable', { cause: error });
@@ -148,16 +151,25 @@ export function bruteForceGuard(settings: BruteForceSettings, logger?: Logger): 
     },
     async failed(attempt) {
       try {
-        await withDeadline(() => limiter.recordFailure(attempt), timeoutMs);
+        await call(() => limiter.recordFailure(attempt));
       } catch (error) {
         limiterFailed('recordFailure', error);
       }
     },
     succeeded(attempt, admission) {
       if (!admission.failuresMayBeRecorded) return;
-      withDeadline(() => limiter.recordSuccess(attempt), timeoutMs).catch((error: unknown) => limiterFailed('recordSuccess', error));
+      call(() => limiter.recordSuccess(attempt)).catch((error: unknown) => limiterFailed('recordSuccess', error));
     },
   };
+}
+
+/** `operation()`, with a synchronous throw turned into a rejection. */
+function settle<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return operation();
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error('the brute-force limiter failed'));
+  }
 }
 
 /** `call()`, or a rejection after `timeoutMs`; a synchronous throw is a rejection too. */

@@ -6,7 +6,7 @@
  * secret is checked against a decoy hash, so response times do not reveal which ids exist.
  */
 import type { ClientRecord, ClientStore } from '../../clients';
-import { verifyAgainstDecoy, verifyClientSecret } from '../../clients';
+import { MemoryClientStore, verifyAgainstDecoy, verifyClientSecret } from '../../clients';
 import type { AuthenticationFailureReason } from '../hooks';
 import { withStoreDeadline } from '../../clients';
 
@@ -23,8 +23,14 @@ export type ClientVerifier = (clientId: string, secret: string) => Promise<Clien
  * const result = await verify(clientId, secret); // { ok: true, client } or { ok: false, reason: 'bad_secret' }
  */
 export function clientVerifier(store: ClientStore, timeoutMs: number): ClientVerifier {
+  // The library's own in-memory store answers at once and has no network to fail: no deadline timer
+  // (a subclass, which may override it with anything, keeps the deadline).
+  const findClient =
+    Object.getPrototypeOf(store) === MemoryClientStore.prototype
+      ? (clientId: string) => store.findByClientId(clientId)
+      : (clientId: string) => withStoreDeadline(() => store.findByClientId(clientId), timeoutMs);
   return async (clientId, secret) => {
-    const client = await withStoreDeadline(() => store.findByClientId(clientId), timeoutMs);
+    const client = await findClient(clientId);
     if (!client) {
       await verifyAgainstDecoy(secret);
       return { ok: false, reason: 'unknown_client' };
