@@ -33,7 +33,7 @@ const { buildTokenPool, readTokenPool } = require('./lib/token-pool');
 
 const LOAD_CORE = 0;
 const SERVER_CORE = 1;
-const WARM_TOKENS = 2000;
+const WARM_TOKENS = 4000;
 
 const TOKEN_SERVERS = [
   { impl: 'library', role: 'subject', label: 'express-client-credentials `tokenRouter`', needs: ['keys', 'clients', 'token'] },
@@ -256,7 +256,8 @@ async function runHot(config, keys, status, pool, sanityToken) {
 
 /**
  * Cold: for each round and each server a fresh process (so nothing it has verified before can
- * help), warmed up on WARM_TOKENS other tokens, then fed pool tokens in order, each once; the
+ * help), warmed up on WARM_TOKENS other tokens, each used once (so the warm-up runs the path the round
+ * measures: verification, not cache hits), then fed pool tokens in order, each once; the
  * round ends at its duration or when the pool is spent (reported; the rate stays valid).
  */
 async function runCold(config, keys, status, pool, sanityToken) {
@@ -274,9 +275,10 @@ async function runCold(config, keys, status, pool, sanityToken) {
         await entry.check(server);
         await runLoad({
           url: server.url,
-          requests: workingSetRequests(warmSet, '/api/records'),
+          requests: distinctTokenRequests(warmSet, '/api/records'),
           connections: config.connections,
           duration: config.warmup,
+          maxRequests: warmSet.length - config.connections * 2,
         });
         // autocannon builds one request ahead per connection: keep that many tokens in reserve so none is reused
         const maxRequests = coldSet.length - config.connections * 2;
