@@ -8,7 +8,8 @@
  * `wire.requireScope` makes `scope` mandatory.
  */
 import { grantedScopes } from '../scope';
-import type { Grant, GrantDependencies, TokenResponse } from './grant';
+import type { Grant, GrantDependencies } from './grant';
+import { tokenResponse } from './grant';
 
 /**
  * @example
@@ -23,14 +24,7 @@ export function clientCredentialsGrant({ issueAccessToken, audienceFor, wire, re
       const audience = audienceFor(parameters, client.audiences);
       const refresh = await refreshTokens?.issueFor({ client, scopes, audience });
       const token = await issueAccessToken({ client, scopes, audience, ip });
-      const response: TokenResponse = {
-        access_token: token.accessToken,
-        token_type: wire.responseTokenType,
-        expires_in: token.expiresIn,
-      };
-      if (token.scopes.length > 0) response.scope = token.scopes.join(' ');
-      if (refresh) response.refresh_token = refresh.refreshToken;
-      return response;
+      return tokenResponse(token, wire.responseTokenType, refresh?.refreshToken);
     },
   };
 }

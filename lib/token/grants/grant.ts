@@ -4,7 +4,7 @@
  */
 import type { Request } from 'express';
 import type { ClientRecord } from '../../clients';
-import type { AccessTokenIssuer } from '../issue-access-token';
+import type { AccessTokenIssuer, IssuedAccessToken } from '../issue-access-token';
 import type { RefreshTokens } from '../refresh-tokens';
 import type { TokenRequestParameters } from '../request/parameters';
 import type { WireOptions } from '../wire';
@@ -16,6 +16,20 @@ export interface TokenResponse {
   expires_in: number;
   scope?: string;
   refresh_token?: string;
+}
+
+/**
+ * The RFC 6749 §5.1 body for an issued access token: `scope` when it has any, `refresh_token` when
+ * one was issued with it.
+ *
+ * @example
+ * tokenResponse(token, 'Bearer'); // { access_token, token_type: 'Bearer', expires_in: 600, scope: 'records:read' }
+ */
+export function tokenResponse(token: IssuedAccessToken, tokenType: string, refreshToken?: string): TokenResponse {
+  const response: TokenResponse = { access_token: token.accessToken, token_type: tokenType, expires_in: token.expiresIn };
+  if (token.scopes.length > 0) response.scope = token.scopes.join(' ');
+  if (refreshToken !== undefined) response.refresh_token = refreshToken;
+  return response;
 }
 
 /** What a grant gets for one request: an authenticated client that is registered for the grant. */

@@ -11,7 +11,8 @@
  */
 import { OAuthError } from '../../errors';
 import { grantedScopes } from '../scope';
-import type { Grant, GrantDependencies, TokenResponse } from './grant';
+import type { Grant, GrantDependencies } from './grant';
+import { tokenResponse } from './grant';
 
 const MISSING = new OAuthError('invalid_request', 'The refresh_token parameter is required.');
 const INVALID = new OAuthError('invalid_grant', 'The refresh token is invalid, expired or revoked.');
@@ -49,14 +50,7 @@ export function refreshTokenGrant({ issueAccessToken, wire, refreshTokens }: Gra
       const audience = use.token.audiences;
       const next = await refreshTokens.issueFor({ client, scopes: stillAllowed, audience, familyId: use.token.familyId });
       const token = await issueAccessToken({ client, scopes, audience, ip });
-      const response: TokenResponse = {
-        access_token: token.accessToken,
-        token_type: wire.responseTokenType,
-        expires_in: token.expiresIn,
-      };
-      if (token.scopes.length > 0) response.scope = token.scopes.join(' ');
-      if (next) response.refresh_token = next.refreshToken;
-      return response;
+      return tokenResponse(token, wire.responseTokenType, next?.refreshToken);
     },
   };
 }
