@@ -21,14 +21,27 @@ export async function withStoreDeadline<T>(
   timeoutMs: number,
   storeName = 'the client store',
 ): Promise<T> {
+  try {
+    return await withDeadline(call, timeoutMs, () => new StoreUnavailableError(`${storeName} did not answer in time`));
+  } catch (error) {
+    throw error instanceof ClientStoreError ? error : new StoreUnavailableError(`${storeName} failed`, { cause: error });
+  }
+}
+
+/**
+ * `call()`, or a rejection with `timeoutError()` after `timeoutMs`; a synchronous throw is a
+ * rejection too; the timer is cleared as soon as the call settles. Failures pass through as they are.
+ *
+ * @example
+ * await withDeadline(() => limiter.check(attempt), 1000, () => new Error('the limiter did not answer in time'));
+ */
+export async function withDeadline<T>(call: () => Promise<T>, timeoutMs: number, timeoutError: () => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new StoreUnavailableError(`${storeName} did not answer in time`)), timeoutMs);
+    timer = setTimeout(() => reject(timeoutError()), timeoutMs);
   });
   try {
     return await Promise.race([call(), deadline]);
-  } catch (error) {
-    throw error instanceof ClientStoreError ? error : new StoreUnavailableError(`${storeName} failed`, { cause: error });
   } finally {
     clearTimeout(timer);
   }

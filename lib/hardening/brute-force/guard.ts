@@ -11,6 +11,7 @@
  * (`onLimiterError: 'fail-open'`); `'fail-closed'` answers 503 instead.
  */
 import { StoreUnavailableError } from '../../clients/errors';
+import { withDeadline } from '../../clients/store-deadline';
 import { OAuthError } from '../../errors';
 import type { Logger } from '../../logging';
 import { describeErrorForLog, log, loggableClientId } from '../../logging';
@@ -110,7 +111,8 @@ export function bruteForceGuard(settings: BruteForceSettings, logger?: Logger): 
   const { limiter, timeoutMs, failClosed } = settings;
   // Counters in this process's memory answer at once: no deadline timer around them.
   const inProcess = Object.getPrototypeOf(limiter) === MemoryBruteForceLimiter.prototype;
-  const call = <T>(operation: () => Promise<T>): Promise<T> => (inProcess ? settle(operation) : withDeadline(operation, timeoutMs));
+  const call = <T>(operation: () => Promise<T>): Promise<T> =>
+    inProcess ? settle(operation) : withDeadline(operation, timeoutMs, () => new Error('the brute-force limiter did not answer in time'));
   let lastWarningAt = Number.NEGATIVE_INFINITY;
   let suppressed = 0;
 
@@ -169,18 +171,5 @@ function settle<T>(operation: () => Promise<T>): Promise<T> {
     return operation();
   } catch (error) {
     return Promise.reject(error instanceof Error ? error : new Error('the brute-force limiter failed'));
-  }
-}
-
-/** `call()`, or a rejection after `timeoutMs`; a synchronous throw is a rejection too. */
-async function withDeadline<T>(call: () => Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error('the brute-force limiter did not answer in time')), timeoutMs);
-  });
-  try {
-    return await Promise.race([call(), deadline]);
-  } finally {
-    clearTimeout(timer);
   }
 }
