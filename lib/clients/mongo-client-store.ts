@@ -13,11 +13,11 @@
  * (the token router answers 503). Commands are never buffered while disconnected.
  */
 import crypto from 'node:crypto';
-import mongoose from 'mongoose';
-import type { Connection, Model } from 'mongoose';
+import type { Connection, Model, Mongoose, Schema, Types, UpdateQuery } from 'mongoose';
 import type { ClientPage, ClientRecord, ClientStore, ClientUpdate, GrantType, ListOptions, NewClient } from './client-store';
 import { GRANT_TYPES } from './client-store';
 import { ClientStoreError, DuplicateClientError, InvalidClientRecordError, StoreUnavailableError } from './errors';
+import { mongooseOf } from '../mongoose-of';
 import {
   MAX_CLIENT_ID_LENGTH,
   MAX_HASH_LENGTH,
@@ -41,7 +41,7 @@ export interface MongoClientStoreOptions {
 
 /** The document as stored. Optional properties are absent, never `null`. */
 interface ClientDocument {
-  _id: mongoose.Types.ObjectId;
+  _id: Types.ObjectId;
   clientId: string;
   name: string;
   secretHash: string;
@@ -69,7 +69,7 @@ const positiveInteger = {
   message: 'must be a positive whole number of seconds',
 };
 
-function clientSchema(collection: string): mongoose.Schema<ClientDocument> {
+function clientSchema(mongoose: Mongoose, collection: string): Schema<ClientDocument> {
   return new mongoose.Schema<ClientDocument>(
     {
       clientId: { type: String, required: true, minlength: 1, maxlength: MAX_CLIENT_ID_LENGTH, match: /^[\x21-\x7E]+$/ },
@@ -113,6 +113,7 @@ function clientSchema(collection: string): mongoose.Schema<ClientDocument> {
  */
 export class MongoClientStore implements ClientStore {
   private readonly model: Model<ClientDocument>;
+  private readonly mongoose: Mongoose;
   private readonly timeoutMs: number;
   private indexes: Promise<void> | null = null;
 
@@ -120,6 +121,7 @@ export class MongoClientStore implements ClientStore {
     private readonly connection: Connection,
     options: MongoClientStoreOptions = {},
   ) {
+    this.mongoose = mongooseOf(connection);
     const collection = options.collection ?? DEFAULT_COLLECTION;
     if (typeof collection !== 'string' || collection.length === 0) {
       throw new TypeError('MongoClientStore: options.collection must be a non-empty string');
@@ -131,7 +133,7 @@ export class MongoClientStore implements ClientStore {
     this.timeoutMs = timeoutMs;
     const modelName = `ExpressClientCredentials_${collection}`;
     const existing = connection.models[modelName] as Model<ClientDocument> | undefined;
-    this.model = existing ?? connection.model<ClientDocument>(modelName, clientSchema(collection));
+    this.model = existing ?? connection.model<ClientDocument>(modelName, clientSchema(this.mongoose, collection));
   }
 
   /**
@@ -193,7 +195,7 @@ export class MongoClientStore implements ClientStore {
     return this.operation(
       async () => {
         if (!isPossibleClientId(clientId)) return null;
-        const update: mongoose.UpdateQuery<ClientDocument> = { $set: { ...set, updatedAt: new Date() } };
+        const update: UpdateQuery<ClientDocument> = { $set: { ...set, updatedAt: new Date() } };
         if (unset.length > 0) update.$unset = Object.fromEntries(unset.map((field) => [field, 1]));
         const document = await this.model
           .findOneAndUpdate({ clientId }, update, { returnDocument: 'after', runValidators: true })
@@ -216,7 +218,7 @@ export class MongoClientStore implements ClientStore {
 
   async list(options?: ListOptions): Promise<ClientPage> {
     const { limit, cursor } = validateListOptions(options);
-    const filter = cursor === undefined ? {} : { _id: { $gt: decodeCursor(cursor) } };
+    const filter = cursor === undefined ? {} : { _id: { $gt: decodeCursor(this.mongoose, cursor) } };
     return this.operation(async () => {
       const documents = await this.model
         .find(filter)
@@ -254,7 +256,7 @@ export class MongoClientStore implements ClientStore {
    * `operationTimeoutMs`, and turns driver and mongoose errors into the port's typed errors.
    */
   private async operation<T>(run: () => Promise<T>, context: { clientId?: string } = {}): Promise<T> {
-    if (this.connection.readyState !== mongoose.ConnectionStates.connected) {
+    if (this.connection.readyState !== this.mongoose.ConnectionStates.connected) {
       throw new StoreUnavailableError('the client store is not connected');
     }
     let timer: NodeJS.Timeout | undefined;
@@ -269,14 +271,14 @@ export class MongoClientStore implements ClientStore {
     try {
       return await Promise.race([run(), timeout]);
     } catch (error) {
-      throw translateError(error, context);
+      throw translateError(this.mongoose, error, context);
     } finally {
       clearTimeout(timer);
     }
   }
 }
 
-function translateError(error: unknown, context: { clientId?: string }): Error {
+function translateError(mongoose: Mongoose, error: unknown, context: { clientId?: string }): Error {
   if (error instanceof ClientStoreError) return error;
   if (error instanceof mongoose.Error.ValidationError) {
     const [field = 'client', detail] = Object.entries(error.errors)[0] ?? [];
@@ -322,11 +324,11 @@ function toRecord(document: ClientDocument): ClientRecord {
   return record;
 }
 
-function encodeCursor(id: mongoose.Types.ObjectId): string {
+function encodeCursor(id: Types.ObjectId): string {
   return Buffer.from(`${CURSOR_PREFIX}${id.toHexString()}`, 'utf8').toString('base64url');
 }
 
-function decodeCursor(cursor: string): mongoose.Types.ObjectId {
+function decodeCursor(mongoose: Mongoose, cursor: string): Types.ObjectId {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   const hex = text.startsWith(CURSOR_PREFIX) ? text.slice(CURSOR_PREFIX.length) : '';
   if (!OBJECT_ID_HEX.test(hex)) throw new InvalidClientRecordError('cursor', 'must be the nextCursor of a previous page');

@@ -5,9 +5,9 @@
  * (never plaintext in the database) and cannot read one. A TTL index on `retireAt` deletes a key
  * once it is retired.
  */
-import mongoose, { Schema } from 'mongoose';
-import type { Connection, Model } from 'mongoose';
+import type { Connection, Model, Mongoose, Schema } from 'mongoose';
 import { StoreUnavailableError } from '../clients/errors';
+import { mongooseOf } from '../mongoose-of';
 import { isSealedKey, openPrivateKey, parseKeyEncryptionKey, sealPrivateKey } from './key-encryption';
 import type { KeyStore, StoredSigningKey, StoredSigningKeyUpdate } from './key-store';
 import { KeyStoreError } from './key-store';
@@ -33,18 +33,20 @@ interface KeyDoc {
   retireAt?: Date | null;
 }
 
-const keySchema = new Schema<KeyDoc>(
-  {
-    kid: { type: String, required: true, unique: true, maxlength: 256 },
-    alg: { type: String, required: true },
-    sealedPrivateKey: { type: String, required: true },
-    createdAt: { type: Date, required: true },
-    activateAt: { type: Date, default: null },
-    retireAt: { type: Date, default: null },
-  },
-  { bufferCommands: false, versionKey: false, autoIndex: false },
-);
-keySchema.index({ retireAt: 1 }, { expireAfterSeconds: 0 });
+function keySchema(mongoose: Mongoose): Schema<KeyDoc> {
+  const schema = new mongoose.Schema<KeyDoc>(
+    {
+      kid: { type: String, required: true, unique: true, maxlength: 256 },
+      alg: { type: String, required: true },
+      sealedPrivateKey: { type: String, required: true },
+      createdAt: { type: Date, required: true },
+      activateAt: { type: Date, default: null },
+      retireAt: { type: Date, default: null },
+    },
+    { bufferCommands: false, versionKey: false, autoIndex: false },
+  );
+  return schema.index({ retireAt: 1 }, { expireAfterSeconds: 0 });
+}
 
 const PLAINTEXT_REFUSED =
   'refusing to store a private key in plaintext: give MongoKeyStore a keyEncryptionKey (KEY_ENCRYPTION_KEY)';
@@ -56,6 +58,7 @@ const PLAINTEXT_REFUSED =
  */
 export class MongoKeyStore implements KeyStore {
   private readonly model: Model<KeyDoc>;
+  private readonly mongoose: Mongoose;
   private readonly kek: Buffer | undefined;
   private readonly maxTimeMS: number;
 
@@ -63,11 +66,12 @@ export class MongoKeyStore implements KeyStore {
     private readonly connection: Connection,
     options: MongoKeyStoreOptions = {},
   ) {
+    this.mongoose = mongooseOf(connection);
     const collection = options.collection ?? DEFAULT_KEY_COLLECTION;
     this.kek = options.keyEncryptionKey === undefined ? undefined : parseKeyEncryptionKey(options.keyEncryptionKey);
     this.maxTimeMS = options.operationTimeoutMs ?? 5000;
     const name = `ecc_keys_${collection}`;
-    this.model = (connection.models[name] as Model<KeyDoc> | undefined) ?? connection.model<KeyDoc>(name, keySchema, collection);
+    this.model = (connection.models[name] as Model<KeyDoc> | undefined) ?? connection.model<KeyDoc>(name, keySchema(this.mongoose), collection);
   }
 
   /** Creates the unique `kid` index and the TTL index on `retireAt`; call once at start. */
@@ -132,7 +136,7 @@ export class MongoKeyStore implements KeyStore {
 
   /** One operation; a disconnected client or a driver failure is `StoreUnavailableError`, a duplicate kid passes through. */
   private async run<T>(operation: () => Promise<T>): Promise<T> {
-    if (this.connection.readyState !== mongoose.ConnectionStates.connected) throw new StoreUnavailableError('the key store is not connected');
+    if (this.connection.readyState !== this.mongoose.ConnectionStates.connected) throw new StoreUnavailableError('the key store is not connected');
     try {
       return await operation();
     } catch (error) {

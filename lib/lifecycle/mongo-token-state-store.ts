@@ -4,9 +4,9 @@
  * `expiresAt` so expired state removes itself. Refresh-token consumption is one atomic
  * `findOneAndUpdate`, so two instances racing on one token cannot both win.
  */
-import mongoose, { Schema } from 'mongoose';
-import type { Connection, Model } from 'mongoose';
+import type { Connection, Model, Mongoose, Schema } from 'mongoose';
 import { StoreUnavailableError } from '../clients/errors';
+import { mongooseOf } from '../mongoose-of';
 import type {
   NewRefreshToken,
   RefreshTokenRecord,
@@ -42,32 +42,36 @@ interface RefreshDoc {
   revokedAt?: Date | null;
 }
 
-const revokedSchema = new Schema<RevokedDoc>(
-  {
-    jti: { type: String, required: true, unique: true, maxlength: 256 },
-    clientId: { type: String, required: true },
-    expiresAt: { type: Date, required: true },
-    revokedAt: { type: Date, required: true, index: true },
-  },
-  { bufferCommands: false, versionKey: false, autoIndex: false },
-);
-revokedSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+function revokedSchema(mongoose: Mongoose): Schema<RevokedDoc> {
+  const schema = new mongoose.Schema<RevokedDoc>(
+    {
+      jti: { type: String, required: true, unique: true, maxlength: 256 },
+      clientId: { type: String, required: true },
+      expiresAt: { type: Date, required: true },
+      revokedAt: { type: Date, required: true, index: true },
+    },
+    { bufferCommands: false, versionKey: false, autoIndex: false },
+  );
+  return schema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+}
 
-const refreshSchema = new Schema<RefreshDoc>(
-  {
-    tokenHash: { type: String, required: true, unique: true },
-    familyId: { type: String, required: true, index: true },
-    clientId: { type: String, required: true, index: true },
-    scopes: { type: [String], default: [] },
-    audiences: { type: [String], default: [] },
-    expiresAt: { type: Date, required: true },
-    createdAt: { type: Date, required: true },
-    usedAt: { type: Date, default: null },
-    revokedAt: { type: Date, default: null },
-  },
-  { bufferCommands: false, versionKey: false, autoIndex: false },
-);
-refreshSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+function refreshSchema(mongoose: Mongoose): Schema<RefreshDoc> {
+  const schema = new mongoose.Schema<RefreshDoc>(
+    {
+      tokenHash: { type: String, required: true, unique: true },
+      familyId: { type: String, required: true, index: true },
+      clientId: { type: String, required: true, index: true },
+      scopes: { type: [String], default: [] },
+      audiences: { type: [String], default: [] },
+      expiresAt: { type: Date, required: true },
+      createdAt: { type: Date, required: true },
+      usedAt: { type: Date, default: null },
+      revokedAt: { type: Date, default: null },
+    },
+    { bufferCommands: false, versionKey: false, autoIndex: false },
+  );
+  return schema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+}
 
 function toRefreshRecord(doc: RefreshDoc): RefreshTokenRecord {
   const record: RefreshTokenRecord = {
@@ -87,21 +91,23 @@ function toRefreshRecord(doc: RefreshDoc): RefreshTokenRecord {
 export class MongoTokenStateStore implements TokenStateStore {
   private readonly revoked: Model<RevokedDoc>;
   private readonly refresh: Model<RefreshDoc>;
+  private readonly mongoose: Mongoose;
   private readonly maxTimeMS: number;
 
   constructor(
     private readonly connection: Connection,
     options: MongoTokenStateStoreOptions = {},
   ) {
+    this.mongoose = mongooseOf(connection);
     const revokedCollection = options.revokedCollection ?? 'oauth_revoked_tokens';
     const refreshCollection = options.refreshCollection ?? 'oauth_refresh_tokens';
     this.maxTimeMS = options.operationTimeoutMs ?? 5000;
     this.revoked =
       (connection.models[`ecc_revoked_${revokedCollection}`] as Model<RevokedDoc> | undefined) ??
-      connection.model<RevokedDoc>(`ecc_revoked_${revokedCollection}`, revokedSchema, revokedCollection);
+      connection.model<RevokedDoc>(`ecc_revoked_${revokedCollection}`, revokedSchema(this.mongoose), revokedCollection);
     this.refresh =
       (connection.models[`ecc_refresh_${refreshCollection}`] as Model<RefreshDoc> | undefined) ??
-      connection.model<RefreshDoc>(`ecc_refresh_${refreshCollection}`, refreshSchema, refreshCollection);
+      connection.model<RefreshDoc>(`ecc_refresh_${refreshCollection}`, refreshSchema(this.mongoose), refreshCollection);
   }
 
   /** Creates the unique and TTL indexes; call once at start. */
@@ -199,7 +205,7 @@ export class MongoTokenStateStore implements TokenStateStore {
 
   /** Runs one operation; a disconnected client or any driver failure becomes `StoreUnavailableError`. */
   private async run<T>(operation: () => Promise<T>): Promise<T> {
-    if (this.connection.readyState !== mongoose.ConnectionStates.connected) throw new StoreUnavailableError('the token-state store is not connected');
+    if (this.connection.readyState !== this.mongoose.ConnectionStates.connected) throw new StoreUnavailableError('the token-state store is not connected');
     try {
       return await operation();
     } catch (error) {
