@@ -31,11 +31,13 @@ export interface ExtractionSettings {
 
 export type Extraction = { kind: 'none' } | { kind: 'token'; token: string } | { kind: 'refused'; error: OAuthError };
 
-function parameterOf(container: unknown): { present: boolean; value: unknown } {
-  if (typeof container !== 'object' || container === null || !Object.hasOwn(container, 'access_token')) {
-    return { present: false, value: undefined };
-  }
-  return { present: true, value: (container as Record<string, unknown>).access_token };
+/** What `parameterOf` answers for a container without an `access_token` member. */
+const ABSENT: unique symbol = Symbol('absent');
+
+/** The container's own `access_token` member (whatever its type), or `ABSENT`. */
+function parameterOf(container: unknown): unknown {
+  if (typeof container !== 'object' || container === null || !Object.hasOwn(container, 'access_token')) return ABSENT;
+  return (container as Record<string, unknown>).access_token;
 }
 
 function readQuery(req: Request): unknown {
@@ -81,24 +83,24 @@ function fromHeader(header: string | undefined, settings: ExtractionSettings): E
 export function extractBearerToken(req: Request, settings: ExtractionSettings): Extraction {
   const query = parameterOf(readQuery(req));
   const body = parameterOf(req.body);
-  if (query.present && !settings.allowQueryToken) {
+  if (query !== ABSENT && !settings.allowQueryToken) {
     return {
       kind: 'refused',
       error: malformedRequest(settings.realm, 'Access tokens are accepted in the Authorization header only, not in the query.'),
     };
   }
-  if (body.present && !settings.allowBodyToken) {
+  if (body !== ABSENT && !settings.allowBodyToken) {
     return {
       kind: 'refused',
       error: malformedRequest(settings.realm, 'Access tokens are accepted in the Authorization header only, not in the body.'),
     };
   }
   const header = fromHeader(req.headers.authorization, settings);
-  const carriers = [header.kind !== 'none', query.present, body.present].filter(Boolean).length;
+  const carriers = (header.kind === 'none' ? 0 : 1) + (query === ABSENT ? 0 : 1) + (body === ABSENT ? 0 : 1);
   if (carriers > 1) {
     return { kind: 'refused', error: malformedRequest(settings.realm, 'The request carries more than one access token.') };
   }
-  if (query.present) return checkToken(query.value, settings, 'query');
-  if (body.present) return checkToken(body.value, settings, 'body');
+  if (query !== ABSENT) return checkToken(query, settings, 'query');
+  if (body !== ABSENT) return checkToken(body, settings, 'body');
   return header;
 }

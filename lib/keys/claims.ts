@@ -31,8 +31,16 @@ function claimError(claim: string, message: string): JwtVerificationError {
   return new JwtVerificationError('ERR_JWT_CLAIM', message, claim);
 }
 
-function asList(value: string | string[]): string[] {
-  return Array.isArray(value) ? value : [value];
+/** `value` is `list`, or one of its members. */
+function isOneOf(value: string, list: string | readonly string[]): boolean {
+  return typeof list === 'string' ? value === list : list.includes(value);
+}
+
+/** The two lists (each a string or an array) share at least one member. */
+function overlaps(first: string | readonly string[], second: string | readonly string[]): boolean {
+  if (typeof first === 'string') return isOneOf(first, second);
+  for (const member of first) if (isOneOf(member, second)) return true;
+  return false;
 }
 
 /** Throws unless every claim an access token needs is present and of the right type. */
@@ -73,14 +81,11 @@ export function checkAccessTokenClaims(payload: unknown, expect: ClaimExpectatio
     throw new JwtVerificationError('ERR_JWT_NOT_ACTIVE', 'The token is not valid yet.', 'nbf');
   }
   if (claims.iat > nowSeconds + clockTolerance) throw claimError('iat', 'The token was issued in the future.');
-  if (expect.issuer !== undefined && !asList(expect.issuer).includes(claims.iss)) {
+  if (expect.issuer !== undefined && !isOneOf(claims.iss, expect.issuer)) {
     throw claimError('iss', 'The token was issued by another issuer.');
   }
-  if (expect.audience !== undefined) {
-    const tokenAudience = asList(claims.aud);
-    if (!asList(expect.audience).some((audience) => tokenAudience.includes(audience))) {
-      throw claimError('aud', 'The token is meant for another audience.');
-    }
+  if (expect.audience !== undefined && !overlaps(expect.audience, claims.aud)) {
+    throw claimError('aud', 'The token is meant for another audience.');
   }
   return claims;
 }
