@@ -84,6 +84,10 @@ function missingParts(entry, status) {
  * Runs servers side by side: start each (and check it), warm each up, then `rounds` interleaved
  * rounds (A B C … A B C …). `loadFor(entry, server)` gives the runLoad options of one round.
  */
+/**
+ * Starts every server of a scenario once, warms each up (`loadFor(entry, server, undefined)`),
+ * then runs the rounds interleaved across the servers (`loadFor(entry, server, round)`).
+ */
 async function measureTogether({ title, entries, config, loadFor }) {
   const results = {};
   const running = [];
@@ -109,11 +113,11 @@ async function measureTogether({ title, entries, config, loadFor }) {
       }
     }
     for (const { entry, server } of running) {
-      await runLoad({ ...loadFor(entry, server), duration: config.warmup });
+      await runLoad({ ...loadFor(entry, server, undefined), duration: config.warmup });
     }
     for (let round = 0; round < config.rounds; round++) {
       for (const { entry, server } of running) {
-        const result = await runLoad({ ...loadFor(entry, server), duration: config.duration, serverPid: server.pid });
+        const result = await runLoad({ ...loadFor(entry, server, round), duration: config.duration, serverPid: server.pid });
         results[entry.id].rounds.push(result);
         log(`${title} round ${round + 1}/${config.rounds} ${entry.id}: ${result.rps.toFixed(0)} req/s${flag(result)}`);
       }
@@ -255,51 +259,38 @@ async function runHot(config, keys, status, pool, sanityToken) {
 }
 
 /**
- * Cold: for each round and each server a fresh process (so nothing it has verified before can
- * help), warmed up on WARM_TOKENS other tokens, each used once (so the warm-up runs the path the round
- * measures: verification, not cache hits), then fed pool tokens in order, each once; the
- * round ends at its duration or when the pool is spent (reported; the rate stays valid).
+ * Cold: every request a token the server has never seen, in the steady state of a long-running
+ * server, like the other scenarios: each server starts once, warms up on WARM_TOKENS tokens used
+ * once each (the path the rounds measure: verification, not cache hits), then round r hands every
+ * server the r-th slice of the pool, each token once. A server sees each token once; the servers
+ * see the same tokens. A round ends at its duration or when its slice is spent (reported; the rate
+ * stays valid).
  */
 async function runCold(config, keys, status, pool, sanityToken) {
   log('protected route, cold: every request a new token');
   const warmSet = pool.slice(pool.length - WARM_TOKENS);
   const coldSet = pool.slice(0, pool.length - WARM_TOKENS);
+  const perRound = Math.floor(coldSet.length / config.rounds);
+  const slices = Array.from({ length: config.rounds }, (_, round) => coldSet.slice(round * perRound, (round + 1) * perRound));
   const entries = protectedEntries(config, keys, status, sanityToken).filter((entry) => entry.role !== 'ceiling' && !entry.hotOnly);
-  const results = Object.fromEntries(entries.map((entry) => [entry.id, { ...entry, rounds: [], error: entry.skip }]));
-  for (let round = 0; round < config.rounds; round++) {
-    for (const entry of entries) {
-      if (results[entry.id].error) continue;
-      let server;
-      try {
-        server = await startServer({ kind: entry.kind, impl: entry.impl, options: entry.options, core: entry.core });
-        await entry.check(server);
-        await runLoad({
-          url: server.url,
-          requests: distinctTokenRequests(warmSet, '/api/records'),
-          connections: config.connections,
-          duration: config.warmup,
-          maxRequests: warmSet.length - config.connections * 2,
-        });
-        // autocannon builds one request ahead per connection: keep that many tokens in reserve so none is reused
-        const maxRequests = coldSet.length - config.connections * 2;
-        const result = await runLoad({
-          url: server.url,
-          serverPid: server.pid,
-          requests: distinctTokenRequests(coldSet, '/api/records'),
-          connections: config.connections,
-          duration: config.duration,
-          maxRequests,
-        });
-        result.poolSpent = result.total >= maxRequests;
-        results[entry.id].rounds.push(result);
-        log(`cold round ${round + 1}/${config.rounds} ${entry.id}: ${result.rps.toFixed(0)} req/s${flag(result)}`);
-      } catch (error) {
-        results[entry.id].error = error.message.split('\n')[0];
-        log(`cold: ${entry.id} FAILED: ${results[entry.id].error}`);
-      } finally {
-        if (server) await server.stop();
-      }
-    }
+  // autocannon builds one request ahead per connection: keep that many tokens in reserve so none is reused
+  const reserve = config.connections * 2;
+  const results = await measureTogether({
+    title: 'cold',
+    entries,
+    config,
+    loadFor: (_entry, server, round) => {
+      const tokens = round === undefined ? warmSet : slices[round];
+      return {
+        url: server.url,
+        requests: distinctTokenRequests(tokens, '/api/records'),
+        connections: config.connections,
+        maxRequests: tokens.length - reserve,
+      };
+    },
+  });
+  for (const result of Object.values(results)) {
+    for (const round of result.rounds) round.poolSpent = round.total >= perRound - reserve;
   }
   return results;
 }
