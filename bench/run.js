@@ -82,11 +82,8 @@ function missingParts(entry, status) {
 
 /**
  * Runs servers side by side: start each (and check it), warm each up, then `rounds` interleaved
- * rounds (A B C … A B C …). `loadFor(entry, server)` gives the runLoad options of one round.
- */
-/**
- * Starts every server of a scenario once, warms each up (`loadFor(entry, server, undefined)`),
- * then runs the rounds interleaved across the servers (`loadFor(entry, server, round)`).
+ * rounds (A B C … A B C …). `loadFor(entry, server, round)` gives the runLoad options of one
+ * round (`round` is undefined for the warm-up).
  */
 async function measureTogether({ title, entries, config, loadFor }) {
   const results = {};
