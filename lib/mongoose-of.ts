@@ -4,7 +4,7 @@
  * The MongoDB adapters take what they need at run time — `Schema`, `ObjectId`, the error classes,
  * the connection states — from the connection they are given (`connection.base`), never from an
  * `import 'mongoose'`. So loading the library loads neither mongoose nor the MongoDB driver: a
- * process that only issues or verifies tokens with the memory adapters does not carry ≈ 10 MB
+ * process that only issues or verifies tokens with the memory adapters does not carry ≈ 9 MB
  * more heap (which makes every major garbage collection of a busy server dearer), and an app whose
  * mongoose is another copy than the library's gets schemas and error checks from its own copy.
  * Only types are imported here, and they vanish at compile time.
