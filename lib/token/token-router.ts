@@ -125,7 +125,7 @@ export function tokenRouter(options: TokenRouterOptions): TokenRouter {
   function authenticationFailed(req: Request, reason: AuthenticationFailedEvent['reason'], clientId: string | undefined): void {
     const event: AuthenticationFailedEvent = clientId === undefined ? { reason, ip: req.ip } : { clientId, reason, ip: req.ip };
     callHookSafely(() => hooks.onAuthenticationFailed?.(event));
-    const fields = { event: 'oauth.client_authentication_failed', reason, ip: req.ip, path: req.originalUrl.split('?')[0] };
+    const fields = { event: 'oauth.client_authentication_failed', reason, ip: req.ip, path: loggedPath(req) };
     log(config.logger, 'warn', clientId === undefined ? fields : { ...fields, clientId: loggableClientId(clientId) }, 'client authentication failed');
   }
 
@@ -171,12 +171,12 @@ export function tokenRouter(options: TokenRouterOptions): TokenRouter {
 
   function fail(req: Request, res: Response, error: unknown): void {
     if (error instanceof StoreUnavailableError) {
-      const fields = { event: 'oauth.store_unavailable', ip: req.ip, path: req.originalUrl.split('?')[0], error: describeErrorForLog(error) };
+      const fields = { event: 'oauth.store_unavailable', ip: req.ip, path: loggedPath(req), error: describeErrorForLog(error) };
       log(config.logger, 'error', fields, 'a store failed or did not answer in time: 503');
       return respond.error(req, res, unavailable);
     }
     if (error instanceof SigningPoolError) {
-      const fields = { event: 'oauth.signing_unavailable', code: error.code, ip: req.ip, path: req.originalUrl.split('?')[0] };
+      const fields = { event: 'oauth.signing_unavailable', code: error.code, ip: req.ip, path: loggedPath(req) };
       log(config.logger, 'error', fields, `the signing pool could not sign (${error.code}): 503`);
       return respond.error(req, res, unavailable);
     }
@@ -253,4 +253,9 @@ export function tokenRouter(options: TokenRouterOptions): TokenRouter {
     }
   }
   return Object.assign(router, { config });
+}
+
+/** The request's path as it goes into a log line: never its query, which may carry credentials. */
+function loggedPath(req: Request): string | undefined {
+  return req.originalUrl.split('?')[0];
 }
