@@ -37,33 +37,57 @@ export type TokenCacheAdmission = 'first-use' | 'second-use';
 /** Slots of the seen-once table: about two per cached token, within these bounds. */
 const MIN_SEEN_ONCE_SLOTS = 1024;
 const MAX_SEEN_ONCE_SLOTS = 1 << 22;
+/** Slots per bucket: a digest may sit in any slot of its bucket. */
+const BUCKET_SLOTS = 4;
 
 /**
  * Which token digests were verified once, approximately and in fixed memory: one 32-bit
- * fingerprint per slot. A collision only costs a token one more verification (its mark was
- * overwritten) or lets one in a use early (a fingerprint matched by chance, 1 in 2³²).
+ * fingerprint per slot, in buckets of four slots. A digest is marked in a free slot of its bucket,
+ * or over a slot picked at random when none is free. So tokens that share a bucket do not keep
+ * overwriting each other's marks for good, as two tokens used alternately would with one slot per
+ * digest, or more than four used in turn with slots overwritten in order: some get in, which frees
+ * their slots, and the rest follow. Marks of tokens never seen again are overwritten in the same
+ * way. A collision costs a token one more
+ * verification (its mark was overwritten) or lets one in a use early (a fingerprint matched by
+ * chance, about 1 in 2³⁰).
  */
 class SeenOnce {
   private readonly slots: Uint32Array;
-  private readonly mask: number;
+  private readonly bucketMask: number;
+  /** Picks the slot of a full bucket that a mark overwrites (xorshift32). */
+  private random = 0x9e3779b9;
 
   constructor(max: number) {
     let size = MIN_SEEN_ONCE_SLOTS;
     while (size < max * 2 && size < MAX_SEEN_ONCE_SLOTS) size *= 2;
     this.slots = new Uint32Array(size);
-    this.mask = size - 1;
+    this.bucketMask = size - BUCKET_SLOTS;
   }
 
   /** True when `digest` was marked before (and forgets it); otherwise marks it and returns false. */
   confirm(digest: TokenDigest): boolean {
-    const slot = wordAt(digest, 0) & this.mask;
+    const bucket = wordAt(digest, 0) & this.bucketMask;
     const fingerprint = wordAt(digest, 4) || 1;
-    if (this.slots[slot] === fingerprint) {
-      this.slots[slot] = 0;
-      return true;
+    let free = -1;
+    for (let slot = bucket; slot < bucket + BUCKET_SLOTS; slot += 1) {
+      const mark = this.slots[slot];
+      if (mark === fingerprint) {
+        this.slots[slot] = 0;
+        return true;
+      }
+      if (mark === 0 && free === -1) free = slot;
     }
-    this.slots[slot] = fingerprint;
+    this.slots[free === -1 ? bucket + this.nextRandom() % BUCKET_SLOTS : free] = fingerprint;
     return false;
+  }
+
+  private nextRandom(): number {
+    let x = this.random;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.random = x >>> 0;
+    return this.random;
   }
 
   clear(): void {
@@ -128,7 +152,9 @@ export class TokenCache {
     if (admission !== 'first-use' && admission !== 'second-use') {
       throw new RangeError("TokenCache: admission must be 'first-use' or 'second-use'.");
     }
-    this.entries = new LRUCache<string, CachedVerification>({ max });
+    // ttlResolution 0: lru-cache would otherwise remember the time for a millisecond with a new
+    // timer each millisecond, one timer every few requests on a busy route.
+    this.entries = new LRUCache<string, CachedVerification>({ max, ttlResolution: 0 });
     this.seenOnce = admission === 'second-use' ? new SeenOnce(max) : undefined;
   }
 

@@ -1,7 +1,7 @@
 import express from 'express';
 import request from 'supertest';
 import { TokenCache, createTokenCache, requireToken } from '../../lib/bearer';
-import type { RequireTokenOptions } from '../../lib/bearer';
+import type { CachedVerification, RequireTokenOptions } from '../../lib/bearer';
 import { Keyring } from '../../lib/keys/keyring';
 import { TEST_AUDIENCE, TEST_ISSUER, nowSeconds, tokenFor } from '../support/keys';
 
@@ -63,6 +63,19 @@ describe('token cache — verified once, checked per route', () => {
     for (let i = 0; i < 30; i += 1) expect((await request(app).get('/records').set(...bearer(tokenFor(keyring)))).status).toBe(200);
     expect(cache.lookup(hot)).toBeDefined();
     expect(cache.size).toBe(1);
+  });
+
+  it('admits a whole working set reused in turn, even tokens that share a slot of the seen-once table', () => {
+    // 700 tokens over a table of 2048 slots in buckets of four: these 700 put five or six tokens in
+    // twelve buckets (and with one slot per token, over a hundred pairs would share a slot). A token
+    // whose first sighting another one overwrote must still get in on a later round.
+    const cache = createTokenCache({ max: 1000 });
+    const entry = { claims: Object.freeze({}), header: Object.freeze({ alg: 'ES256' }), kid: 'k', source: keyring } as unknown as CachedVerification;
+    const workingSet = Array.from({ length: 700 }, (_, i) => `token-${i}`);
+    for (let round = 0; round < 10; round += 1) {
+      for (const token of workingSet) if (!cache.lookup(token)) cache.remember(token, entry, 60_000);
+    }
+    expect(cache.size).toBe(workingSet.length);
   });
 
   it('still refuses a cached token on a route with another audience', async () => {
