@@ -3,11 +3,15 @@
  *
  * Verification (signature, issuer, type, time: `lib/keys/jwt.ts`) is done once per token and
  * remembered in the token cache; what depends on the route — audience, time again, revocation,
- * scope — runs on every request, so a cached token still fails a route it does not fit.
+ * scope — is checked for every request, so a cached token still fails a route it does not fit.
+ * Of those checks, the ones whose answer cannot change (the claims are frozen, the route's
+ * settings fixed at mount time: shape, issuer, audience, type, scope) run the first time a cached
+ * token meets this route and are remembered with the cache entry; the clock and the revocation
+ * check run on every request.
  */
 import type { OAuthError } from '../errors';
 import { describeErrorForLog, log } from '../logging';
-import { checkAccessTokenClaims } from '../keys/claims';
+import { checkAccessTokenClaims, checkClaimTimes } from '../keys/claims';
 import { checkTokenType, verifyJwt } from '../keys/jwt';
 import type { AccessTokenClaims } from '../keys/types';
 import { insufficientScope, invalidToken, verificationFailure, verificationUnavailable } from './bearer-errors';
@@ -37,6 +41,13 @@ export interface TokenAuthenticator {
   authenticateCached: (token: string) => AuthOutcome | undefined;
 }
 
+/** What a cached token proved against one route, once: it fits (shape, issuer, audience, type), and its scopes. */
+interface RouteFit {
+  readonly scopes: readonly string[];
+  /** The scopes satisfy the route's required scopes. */
+  readonly scopeFits: boolean;
+}
+
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
@@ -45,10 +56,10 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function authFrom(claims: Readonly<AccessTokenClaims>, scopes: string[]): AccessTokenAuth {
+function authFrom(claims: Readonly<AccessTokenClaims>, scopes: readonly string[]): AccessTokenAuth {
   return {
     clientId: claims.client_id,
-    scopes,
+    scopes: [...scopes],
     audience: Array.isArray(claims.aud) ? [...claims.aud] : [claims.aud],
     jti: claims.jti,
     expiresAt: new Date(claims.exp * 1000),
@@ -70,16 +81,35 @@ export function tokenAuthenticator(settings: RequireTokenSettings): TokenAuthent
     return cached && cached.source === keys ? cached : undefined;
   }
 
-  /** A cached verification still fits this route, now. */
-  function recheck(cached: CachedVerification): CachedVerification {
+  /**
+   * The cache entries that passed this route's fixed checks, with the token's scopes and whether
+   * they satisfy the route. Weak: an entry the cache drops is forgotten here too.
+   */
+  const fits = new WeakMap<CachedVerification, RouteFit>();
+
+  /** A cached verification still fits this route, now: every check the first time, the clock after that. */
+  function recheck(cached: CachedVerification): RouteFit {
+    const nowSeconds = Math.floor(now() / 1000);
+    const known = fits.get(cached);
+    if (known) {
+      checkClaimTimes(cached.claims, { clockTolerance: settings.clockTolerance, nowSeconds });
+      return known;
+    }
     checkTokenType(cached.header, settings.acceptedTypes);
     checkAccessTokenClaims(cached.claims, {
       issuer: settings.issuer,
       audience: settings.audience,
       clockTolerance: settings.clockTolerance,
-      nowSeconds: Math.floor(now() / 1000),
+      nowSeconds,
     });
-    return cached;
+    const fit = routeFit(cached.claims);
+    fits.set(cached, fit);
+    return fit;
+  }
+
+  function routeFit(claims: Readonly<AccessTokenClaims>): RouteFit {
+    const scopes = tokenScopes(claims.scope);
+    return { scopes, scopeFits: hasRequiredScopes(scopes, settings.requiredScopes, settings.scopeMatch) };
   }
 
   async function verifyAndRemember(token: string): Promise<CachedVerification> {
@@ -117,34 +147,31 @@ export function tokenAuthenticator(settings: RequireTokenSettings): TokenAuthent
   }
 
   /** Scope, then the auth. */
-  function admitted(entry: CachedVerification): AccessTokenAuth {
-    const scopes = tokenScopes(entry.claims.scope);
-    if (!hasRequiredScopes(scopes, settings.requiredScopes, settings.scopeMatch)) {
-      throw insufficientScope(realm, settings.requiredScopes);
-    }
-    return authFrom(entry.claims, scopes);
+  function admitted(claims: Readonly<AccessTokenClaims>, fit: RouteFit): AccessTokenAuth {
+    if (!fit.scopeFits) throw insufficientScope(realm, settings.requiredScopes);
+    return authFrom(claims, fit.scopes);
   }
 
   /** Refused by the revocation check, or admitted if the scope fits. */
-  function afterRevocationCheck(entry: CachedVerification, refusal: OAuthError | undefined): AccessTokenAuth {
+  function afterRevocationCheck(claims: Readonly<AccessTokenClaims>, fit: RouteFit, refusal: OAuthError | undefined): AccessTokenAuth {
     if (refusal) throw refusal;
-    return admitted(entry);
+    return admitted(claims, fit);
   }
 
   /** Revocation and scope: checked on every request, cached token or not. Throws or rejects with an `OAuthError`. */
-  function authorised(entry: CachedVerification): AuthOutcome {
+  function authorised(claims: Readonly<AccessTokenClaims>, fit: RouteFit): AuthOutcome {
     const { isRevoked } = settings;
-    if (!isRevoked) return admitted(entry);
+    if (!isRevoked) return admitted(claims, fit);
     let answer: ReturnType<typeof isRevoked>;
     try {
-      answer = isRevoked(entry.claims);
+      answer = isRevoked(claims);
     } catch (error) {
-      return afterRevocationCheck(entry, revocationCheckFailed(entry.claims, error));
+      return afterRevocationCheck(claims, fit, revocationCheckFailed(claims, error));
     }
-    if (typeof answer === 'boolean') return afterRevocationCheck(entry, revocationRefusal(answer));
+    if (typeof answer === 'boolean') return afterRevocationCheck(claims, fit, revocationRefusal(answer));
     return Promise.resolve(answer).then(
-      (revoked) => afterRevocationCheck(entry, revocationRefusal(revoked)),
-      (error: unknown) => afterRevocationCheck(entry, revocationCheckFailed(entry.claims, error)),
+      (revoked) => afterRevocationCheck(claims, fit, revocationRefusal(revoked)),
+      (error: unknown) => afterRevocationCheck(claims, fit, revocationCheckFailed(claims, error)),
     );
   }
 
@@ -156,17 +183,18 @@ export function tokenAuthenticator(settings: RequireTokenSettings): TokenAuthent
       } catch (error) {
         throw verificationFailure(realm, error);
       }
-      return authorised(entry);
+      return authorised(entry.claims, routeFit(entry.claims));
     },
     authenticateCached: (token) => {
       const cached = cachedVerification(token);
       if (!cached) return undefined;
+      let fit: RouteFit;
       try {
-        recheck(cached);
+        fit = recheck(cached);
       } catch (error) {
         throw verificationFailure(realm, error);
       }
-      return authorised(cached);
+      return authorised(cached.claims, fit);
     },
   };
 }

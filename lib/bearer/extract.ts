@@ -6,6 +6,8 @@
  * Runs before Passport so that every malformed case has a precise answer: the header must be
  * `Bearer` + one space + a token68 (RFC 7235 §2.1), and a token longer than the limit is refused
  * before any other look at it. A header of another scheme is no bearer credential at all.
+ * The token68 syntax is checked by `syntaxRefusal`, which the middleware calls only for a token
+ * its cache does not hold: a cached token is the very string that passed it before.
  * The body is read only if the host app already parsed it; this module never parses one.
  */
 import type { Request } from 'express';
@@ -29,7 +31,16 @@ export interface ExtractionSettings {
   maxTokenLength: number;
 }
 
-export type Extraction = { kind: 'none' } | { kind: 'token'; token: string } | { kind: 'refused'; error: OAuthError };
+/** Where the token was found, as refusals name it. */
+export type TokenPlace = 'Authorization header' | 'query' | 'body';
+
+export type Extraction =
+  | { kind: 'none' }
+  | { kind: 'token'; token: string; place: TokenPlace }
+  | { kind: 'refused'; error: OAuthError };
+
+const NO_TOKEN: Extraction = Object.freeze({ kind: 'none' });
+const BEARER_PREFIX = 'Bearer ';
 
 /** What `parameterOf` answers for a container without an `access_token` member. */
 const ABSENT: unique symbol = Symbol('absent');
@@ -51,26 +62,40 @@ function readQuery(req: Request): unknown {
   }
 }
 
-function checkToken(token: unknown, settings: ExtractionSettings, where: string): Extraction {
-  if (typeof token !== 'string' || token.length === 0) {
-    return { kind: 'refused', error: malformedRequest(settings.realm, `The access token in the ${where} is malformed.`) };
-  }
+function malformedToken(realm: string, place: TokenPlace): OAuthError {
+  return malformedRequest(realm, `The access token in the ${place} is malformed.`);
+}
+
+/** Type, emptiness and length; the token68 syntax is `syntaxRefusal`'s. */
+function checkToken(token: unknown, settings: ExtractionSettings, place: TokenPlace): Extraction {
+  if (typeof token !== 'string' || token.length === 0) return { kind: 'refused', error: malformedToken(settings.realm, place) };
   if (token.length > settings.maxTokenLength) {
     return { kind: 'refused', error: invalidToken(settings.realm, 'The access token is too large.') };
   }
-  if (!TOKEN68.test(token)) {
-    return { kind: 'refused', error: malformedRequest(settings.realm, `The access token in the ${where} is malformed.`) };
-  }
-  return { kind: 'token', token };
+  return { kind: 'token', token, place };
 }
 
 function fromHeader(header: string | undefined, settings: ExtractionSettings): Extraction {
-  if (header === undefined) return { kind: 'none' };
+  if (header === undefined) return NO_TOKEN;
+  // The usual spelling, without building a lower-cased copy of the scheme.
+  if (header.startsWith(BEARER_PREFIX)) return checkToken(header.slice(BEARER_PREFIX.length), settings, 'Authorization header');
   const space = header.indexOf(' ');
   const scheme = space === -1 ? header : header.slice(0, space);
-  if (scheme.toLowerCase() !== 'bearer') return { kind: 'none' };
+  if (scheme.toLowerCase() !== 'bearer') return NO_TOKEN;
   if (space === -1) return { kind: 'refused', error: malformedRequest(settings.realm, 'The Authorization header carries no token.') };
   return checkToken(header.slice(space + 1), settings, 'Authorization header');
+}
+
+/**
+ * The refusal of a found token that is not an RFC 7235 §2.1 token68 (`invalid_request`), or
+ * `undefined` when it is one.
+ *
+ * @example
+ * const found = extractBearerToken(req, settings);
+ * if (found.kind === 'token') { const refusal = syntaxRefusal(found, settings.realm); … }
+ */
+export function syntaxRefusal(found: { token: string; place: TokenPlace }, realm: string): OAuthError | undefined {
+  return TOKEN68.test(found.token) ? undefined : malformedToken(realm, found.place);
 }
 
 /**

@@ -14,7 +14,7 @@ import { Strategy as BearerStrategy } from 'passport-http-bearer';
 import { isOAuthError, renderOAuthError } from '../errors';
 import { log } from '../logging';
 import { invalidToken, missingToken } from './bearer-errors';
-import { extractBearerToken } from './extract';
+import { extractBearerToken, syntaxRefusal } from './extract';
 import { resolveRequireTokenOptions } from './options';
 import type { RequireTokenOptions } from './options';
 import type { AuthOutcome } from './authenticate-token';
@@ -95,13 +95,18 @@ export function requireToken(options: RequireTokenOptions): RequireTokenMiddlewa
     if (found.kind === 'none') return void authenticateThroughPassport(req, res, next, undefined);
     // The hot path: a token whose signature this middleware verified before. Passport would only hand
     // it to the same checks, so they run directly — synchronously unless the revocation check is not.
+    // Its token68 syntax was checked when it was verified; any other token's is checked now.
     let outcome: AuthOutcome | undefined;
     try {
       outcome = authenticateCached(found.token);
     } catch (error) {
       return refuse(res, error);
     }
-    if (outcome === undefined) return void authenticateThroughPassport(req, res, next, found.token);
+    if (outcome === undefined) {
+      const malformed = syntaxRefusal(found, realm);
+      if (malformed) return refuse(res, malformed);
+      return void authenticateThroughPassport(req, res, next, found.token);
+    }
     if (outcome instanceof Promise) {
       outcome.then(
         (auth) => admit(req, auth, next),

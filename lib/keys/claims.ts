@@ -61,6 +61,27 @@ function checkShape(payload: Record<string, unknown>): asserts payload is Access
 }
 
 /**
+ * Throws unless the claims' lifetime covers `nowSeconds`, with `clockTolerance` seconds of skew:
+ * not expired (`exp`), active (`nbf`), not issued in the future (`iat`). The part of
+ * `checkAccessTokenClaims` that changes with the clock, for claims that passed it before.
+ *
+ * @example
+ * checkClaimTimes(claims, { clockTolerance: 5, nowSeconds: Math.floor(Date.now() / 1000) });
+ */
+export function checkClaimTimes(
+  claims: { readonly exp: number; readonly iat: number; readonly nbf?: unknown },
+  { nowSeconds, clockTolerance }: Pick<ClaimExpectations, 'clockTolerance' | 'nowSeconds'>,
+): void {
+  if (nowSeconds >= claims.exp + clockTolerance) {
+    throw new JwtVerificationError('ERR_JWT_EXPIRED', 'The token has expired.', 'exp');
+  }
+  if (claims.nbf !== undefined && (claims.nbf as number) > nowSeconds + clockTolerance) {
+    throw new JwtVerificationError('ERR_JWT_NOT_ACTIVE', 'The token is not valid yet.', 'nbf');
+  }
+  if (claims.iat > nowSeconds + clockTolerance) throw claimError('iat', 'The token was issued in the future.');
+}
+
+/**
  * Checks a signature-verified payload and returns it typed as access-token claims.
  *
  * @example
@@ -73,14 +94,7 @@ export function checkAccessTokenClaims(payload: unknown, expect: ClaimExpectatio
   }
   const claims = payload as Record<string, unknown>;
   checkShape(claims);
-  const { nowSeconds, clockTolerance } = expect;
-  if (nowSeconds >= claims.exp + clockTolerance) {
-    throw new JwtVerificationError('ERR_JWT_EXPIRED', 'The token has expired.', 'exp');
-  }
-  if (claims.nbf !== undefined && (claims.nbf as number) > nowSeconds + clockTolerance) {
-    throw new JwtVerificationError('ERR_JWT_NOT_ACTIVE', 'The token is not valid yet.', 'nbf');
-  }
-  if (claims.iat > nowSeconds + clockTolerance) throw claimError('iat', 'The token was issued in the future.');
+  checkClaimTimes(claims, expect);
   if (expect.issuer !== undefined && !isOneOf(claims.iss, expect.issuer)) {
     throw claimError('iss', 'The token was issued by another issuer.');
   }

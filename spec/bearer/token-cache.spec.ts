@@ -1,7 +1,7 @@
 import express from 'express';
 import request from 'supertest';
 import { TokenCache, createTokenCache, requireToken } from '../../lib/bearer';
-import type { CachedVerification, RequireTokenOptions } from '../../lib/bearer';
+import type { AccessTokenAuth, CachedVerification, RequireTokenOptions } from '../../lib/bearer';
 import { Keyring } from '../../lib/keys/keyring';
 import { TEST_AUDIENCE, TEST_ISSUER, nowSeconds, tokenFor } from '../support/keys';
 
@@ -94,6 +94,28 @@ describe('token cache — verified once, checked per route', () => {
     const token = tokenFor(keyring);
     expect((await request(app).get('/records').set(...bearer(token))).status).toBe(200);
     expect((await request(app).get('/admin').set(...bearer(token))).status).toBe(403);
+  });
+
+  it('checks a cached token against each route on every request, and gives each request its own req.auth', async () => {
+    const cache = createTokenCache();
+    const app = twoRoutes(cache);
+    const seen: AccessTokenAuth[] = [];
+    app.get('/tamper', requireToken({ keys: keyring, issuer: TEST_ISSUER, cache, audience: TEST_AUDIENCE }), (req, res) => {
+      seen.push(req.auth!);
+      req.auth!.scopes.push('tampered');
+      req.auth!.audience.push('tampered');
+      res.json({ scopes: req.auth!.scopes });
+    });
+    const token = tokenFor(keyring, { scope: 'records:read' });
+    for (let round = 0; round < 3; round += 1) {
+      expect((await request(app).get('/tamper').set(...bearer(token))).body.scopes).toEqual(['records:read', 'tampered']);
+      expect((await request(app).get('/records').set(...bearer(token))).status).toBe(200);
+      expect((await request(app).get('/payments').set(...bearer(token))).status).toBe(401);
+      expect((await request(app).get('/admin').set(...bearer(token))).status).toBe(403);
+    }
+    expect(cache.size).toBe(1);
+    expect(seen[1]).not.toBe(seen[2]);
+    expect(seen[2]?.audience).toEqual([TEST_AUDIENCE, 'tampered']);
   });
 
   it('still refuses a cached token once it has expired', async () => {
