@@ -5,7 +5,8 @@
  * verification decodes the header itself first (length bound before any parsing, strict base64url
  * and JSON), takes the algorithm allow-list from the key source (never `none`, never an algorithm
  * the key does not belong to), finds the key by `kid`, lets jsonwebtoken check the signature with
- * exactly that key's algorithm, then checks the claims (`claims.ts`).
+ * exactly that key's algorithm, then checks the claims (`claims.ts`) of the payload jsonwebtoken
+ * decoded: the payload is parsed once, and nothing reads it before its signature is proved.
  *
  * It also writes the source of the signing worker thread (`signingWorkerSource`, run by
  * `signing-pool.ts`), so the worker's jsonwebtoken call stays next to `signJwt`'s: both take their
@@ -272,9 +273,10 @@ async function lookUpKey(keys: VerificationKeySource, header: JwtHeader): Promis
   return key;
 }
 
-function checkSignature(token: string, key: VerificationKey): void {
+/** The payload jsonwebtoken decoded, once the signature is proved; the claims are checked after. */
+function checkSignature(token: string, key: VerificationKey): unknown {
   try {
-    jsonwebtoken.verify(token, key.key, { algorithms: [key.alg], ignoreExpiration: true, ignoreNotBefore: true });
+    return jsonwebtoken.verify(token, key.key, { algorithms: [key.alg], ignoreExpiration: true, ignoreNotBefore: true });
   } catch (error) {
     const invalidAlgorithm = error instanceof jsonwebtoken.JsonWebTokenError && error.message === 'invalid algorithm';
     throw new JwtVerificationError(
@@ -312,11 +314,11 @@ export async function verifyJwt(
     throw new JwtVerificationError('ERR_JWT_ALG', `The algorithm ${header.alg} is not accepted.`);
   }
   checkTokenType(header, options.acceptedTypes);
-  if (!BASE64URL.test(signatureSegment)) throw malformed('The JWT has no signature.');
-  const payload = decodeSegment(payloadSegment, 'payload');
+  if (!BASE64URL.test(payloadSegment) || !BASE64URL.test(signatureSegment)) throw malformed('The JWT is not base64url.');
 
   const key = await lookUpKey(keys, header);
-  checkSignature(token, key);
+  // The payload is decoded once, by jsonwebtoken, and only read once its signature is proved.
+  const payload = checkSignature(token, key);
   const now = options.now ?? Date.now;
   const claims = checkAccessTokenClaims(payload, {
     issuer: options.issuer,
