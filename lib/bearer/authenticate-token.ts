@@ -12,7 +12,8 @@
 import type { OAuthError } from '../errors';
 import { describeErrorForLog, log } from '../logging';
 import { checkAccessTokenClaims, checkClaimTimes } from '../keys/claims';
-import { checkTokenType, verifyJwt } from '../keys/jwt';
+import { checkTokenType, verifyJwtNow } from '../keys/jwt';
+import type { VerifiedJwt } from '../keys/jwt';
 import type { AccessTokenClaims } from '../keys/types';
 import { insufficientScope, invalidToken, verificationFailure, verificationUnavailable } from './bearer-errors';
 import type { RequireTokenSettings } from './options';
@@ -29,9 +30,10 @@ export type AuthOutcome = AccessTokenAuth | Promise<AccessTokenAuth>;
 export interface TokenAuthenticator {
   /**
    * Verifies the signature of a token that `authenticateCached` did not find (no second cache
-   * lookup), remembers it, and checks it against this route.
+   * lookup), remembers it, and checks it against this route. Synchronous when the key source and
+   * the revocation check answer synchronously (a `Keyring`, an in-memory revocation list).
    */
-  authenticate: (token: string) => Promise<AccessTokenAuth>;
+  authenticate: (token: string) => AuthOutcome;
   /**
    * The same for a token whose signature was verified before: the route checks (clock, issuer,
    * audience, type, revocation, scope) run again, the signature check does not. `undefined` when the
@@ -112,16 +114,17 @@ export function tokenAuthenticator(settings: RequireTokenSettings): TokenAuthent
     return { scopes, scopeFits: hasRequiredScopes(scopes, settings.requiredScopes, settings.scopeMatch) };
   }
 
-  async function verifyAndRemember(token: string): Promise<CachedVerification> {
-    const result = await verifyJwt(token, keys, {
-      issuer: settings.issuer,
-      audience: settings.audience,
-      clockTolerance: settings.clockTolerance,
-      maxClockTolerance: settings.maxClockTolerance,
-      acceptedTypes: settings.acceptedTypes,
-      maxTokenLength: settings.maxTokenLength,
-      now,
-    });
+  const verifyOptions = {
+    issuer: settings.issuer,
+    audience: settings.audience,
+    clockTolerance: settings.clockTolerance,
+    maxClockTolerance: settings.maxClockTolerance,
+    acceptedTypes: settings.acceptedTypes,
+    maxTokenLength: settings.maxTokenLength,
+    now,
+  };
+
+  function remembered(token: string, result: VerifiedJwt): CachedVerification {
     const entry: CachedVerification = {
       claims: deepFreeze(result.claims),
       header: Object.freeze({ ...result.header }),
@@ -130,6 +133,12 @@ export function tokenAuthenticator(settings: RequireTokenSettings): TokenAuthent
     };
     cache?.remember(token, entry, result.claims.exp * 1000 - now());
     return entry;
+  }
+
+  /** Admitted or refused (an `OAuthError`) by the route, once the signature is proved. */
+  function routeOutcome(token: string, result: VerifiedJwt): AuthOutcome {
+    const { claims } = remembered(token, result);
+    return authorised(claims, routeFit(claims));
   }
 
   /** `isRevoked` threw or rejected: 503 (fail-closed) or nothing (fail-open). */
@@ -176,14 +185,20 @@ export function tokenAuthenticator(settings: RequireTokenSettings): TokenAuthent
   }
 
   return {
-    authenticate: async (token) => {
-      let entry: CachedVerification;
+    authenticate: (token) => {
+      let result: VerifiedJwt | Promise<VerifiedJwt>;
       try {
-        entry = await verifyAndRemember(token);
+        result = verifyJwtNow(token, keys, verifyOptions);
       } catch (error) {
         throw verificationFailure(realm, error);
       }
-      return authorised(entry.claims, routeFit(entry.claims));
+      if (!(result instanceof Promise)) return routeOutcome(token, result);
+      return result.then(
+        (verified) => routeOutcome(token, verified),
+        (error: unknown) => {
+          throw verificationFailure(realm, error);
+        },
+      );
     },
     authenticateCached: (token) => {
       const cached = cachedVerification(token);

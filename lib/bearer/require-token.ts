@@ -53,7 +53,14 @@ export function requireToken(options: RequireTokenOptions): RequireTokenMiddlewa
   passport.use(
     'bearer',
     new BearerStrategy({ realm }, (token: string, done: Done) => {
-      authenticateToken(token).then(
+      let outcome: AuthOutcome;
+      try {
+        outcome = authenticateToken(token);
+      } catch (error) {
+        return done(error);
+      }
+      if (!(outcome instanceof Promise)) return done(null, outcome);
+      outcome.then(
         (auth) => done(null, auth),
         (error: unknown) => done(error),
       );

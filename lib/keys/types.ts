@@ -65,6 +65,11 @@ export interface KeySourceChange {
 export interface VerificationKeySource {
   /** The key for this `kid` (and, where given, algorithm), or `undefined` when there is none. */
   getVerificationKey(kid: string | undefined, alg: string | undefined): Promise<VerificationKey | undefined>;
+  /**
+   * The same answer synchronously, for a source that holds its keys in memory (a `Keyring`).
+   * Optional: verification then skips the promise of `getVerificationKey`.
+   */
+  findVerificationKey?(kid: string | undefined, alg: string | undefined): VerificationKey | undefined;
   /** The algorithms that may ever be accepted: the algorithms of the configured keys. */
   algorithms(): readonly SigningAlgorithm[];
   /** Hears key changes (a rotation); returns the function that stops listening. Optional. */

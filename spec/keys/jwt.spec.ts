@@ -1,10 +1,10 @@
 import { createHmac, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { Keyring } from '../../lib/keys/keyring';
-import { JwtVerificationError } from '../../lib/keys/errors';
+import { JwtVerificationError, KeySourceUnavailableError } from '../../lib/keys/errors';
 import type { JwtVerificationErrorCode } from '../../lib/keys/errors';
-import { decodeJwtUnverified, signJwt, verifyJwt } from '../../lib/keys/jwt';
+import { decodeJwtUnverified, signJwt, verifyJwt, verifyJwtNow } from '../../lib/keys/jwt';
 import type { VerifyJwtOptions } from '../../lib/keys/jwt';
-import type { SigningAlgorithm } from '../../lib/keys/types';
+import type { SigningAlgorithm, VerificationKeySource } from '../../lib/keys/types';
 import {
   TEST_AUDIENCE,
   TEST_ISSUER,
@@ -305,5 +305,44 @@ describe('decodeJwtUnverified', () => {
 
   it('refuses garbage with ERR_JWT_MALFORMED', () => {
     expect(() => decodeJwtUnverified('garbage')).toThrow(JwtVerificationError);
+  });
+});
+
+describe('verifyJwtNow — no promise when the keys are in memory', () => {
+  let keyring: Keyring;
+  beforeAll(async () => {
+    keyring = await Keyring.generate('ES256');
+  });
+
+  /** The keyring seen only through `getVerificationKey` and `algorithms`, as a remote source is. */
+  function promisedOnly(source: Keyring): VerificationKeySource {
+    return { getVerificationKey: (kid, alg) => source.getVerificationKey(kid, alg), algorithms: () => source.algorithms() };
+  }
+
+  it('answers at once with a Keyring, and with a promise of the same answer for a source without findVerificationKey', async () => {
+    const token = tokenFor(keyring);
+    const now = verifyJwtNow(token, keyring, expectations);
+    expect(now).not.toBeInstanceOf(Promise);
+    const later = verifyJwtNow(token, promisedOnly(keyring), expectations);
+    expect(later).toBeInstanceOf(Promise);
+    expect(await later).toEqual(now);
+  });
+
+  it('throws its refusals at once with a Keyring, as verifyJwt rejects with them', async () => {
+    const expired = tokenFor(keyring, { exp: nowSeconds() - 60 });
+    expect(() => verifyJwtNow(expired, keyring, expectations)).toThrow(JwtVerificationError);
+    await expectRefused(verifyJwt(expired, keyring, expectations), 'ERR_JWT_EXPIRED', 'exp');
+  });
+
+  it.each([
+    ['findVerificationKey', (error: Error): Partial<VerificationKeySource> => ({ findVerificationKey: () => { throw error; } })],
+    ['getVerificationKey', (error: Error): Partial<VerificationKeySource> => ({ getVerificationKey: () => { throw error; } })],
+    ['getVerificationKey (rejecting)', (error: Error): Partial<VerificationKeySource> => ({ getVerificationKey: () => Promise.reject(error) })],
+  ])('maps a key source whose %s fails: unreachable → ERR_JWKS_UNAVAILABLE, anything else → ERR_JWT_KEY_NOT_FOUND', async (_what, failing) => {
+    const token = tokenFor(keyring);
+    const sourceFailing = (error: Error): VerificationKeySource => ({ ...promisedOnly(keyring), ...failing(error) });
+    const verify = async (source: VerificationKeySource) => verifyJwtNow(token, source, expectations);
+    await expectRefused(verify(sourceFailing(new KeySourceUnavailableError('down'))), 'ERR_JWKS_UNAVAILABLE');
+    await expectRefused(verify(sourceFailing(new Error('bug'))), 'ERR_JWT_KEY_NOT_FOUND');
   });
 });
