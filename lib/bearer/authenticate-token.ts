@@ -53,7 +53,8 @@ interface RouteFit {
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const member of Object.values(value)) deepFreeze(member);
+    // for…in over own members: no array of the values per object (JSON objects have no inherited enumerables)
+    for (const name in value) if (Object.hasOwn(value, name)) deepFreeze(value[name]);
   }
   return value;
 }

@@ -76,13 +76,15 @@ describe('requireToken — a valid token (RFC 9068 §4)', () => {
     expect(res.body.auth.scopes).toEqual(['records:read', 'disburse']);
   });
 
-  it('hands the route frozen claims', async () => {
+  it('hands the route frozen claims, down to their arrays and objects', async () => {
     const app = express();
     app.get('/', requireToken(base()), (req, res) => {
-      res.json({ frozen: Object.isFrozen(req.auth?.claims) });
+      const claims = req.auth?.claims as Record<string, unknown> | undefined;
+      res.json({ frozen: [claims, claims?.aud, claims?.cnf].map((member) => Object.isFrozen(member)) });
     });
-    const res = await request(app).get('/').set(...bearer(tokenFor(keyring)));
-    expect(res.body.frozen).toBe(true);
+    const token = tokenFor(keyring, { aud: [TEST_AUDIENCE, 'other-api'], cnf: { 'x5t#S256': 'thumbprint' } });
+    const res = await request(app).get('/').set(...bearer(token));
+    expect(res.body.frozen).toEqual([true, true, true]);
   });
 
   it('accepts any of several issuers', async () => {
