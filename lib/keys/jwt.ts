@@ -74,6 +74,24 @@ export interface UnverifiedJwt {
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
+const BASE64URL_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * A segment is base64url in its one canonical spelling (RFC 4648 §3.5, RFC 7515 §2): its alphabet,
+ * no length that leaves a lone character, and the bits of the last character that encode nothing
+ * set to zero. Decoders ignore those bits, so without this check one signature could be spelled
+ * several ways (`…Ww` and `…W_` decode to the same bytes) and one token forged into many that all
+ * verify.
+ */
+function isCanonicalBase64url(segment: string): boolean {
+  if (!BASE64URL.test(segment)) return false;
+  const leftover = segment.length % 4;
+  if (leftover === 0) return true;
+  if (leftover === 1) return false;
+  const lastDigit = BASE64URL_DIGITS.indexOf(segment.charAt(segment.length - 1));
+  // Two leftover characters carry 8 bits of 12 (the last one's low 4 unused); three carry 16 of 18.
+  return (lastDigit & (leftover === 2 ? 0b1111 : 0b11)) === 0;
+}
 
 function malformed(message: string): JwtVerificationError {
   return new JwtVerificationError('ERR_JWT_MALFORMED', message);
@@ -81,7 +99,7 @@ function malformed(message: string): JwtVerificationError {
 
 /** Decodes one base64url JSON-object segment strictly; never throws anything but `ERR_JWT_MALFORMED`. */
 function decodeSegment(segment: string | undefined, what: string): Record<string, unknown> {
-  if (segment === undefined || !BASE64URL.test(segment) || segment.length % 4 === 1) {
+  if (segment === undefined || !isCanonicalBase64url(segment)) {
     throw malformed(`The JWT ${what} is not base64url.`);
   }
   let value: unknown;
@@ -347,7 +365,9 @@ export function verifyJwtNow(
     throw new JwtVerificationError('ERR_JWT_ALG', `The algorithm ${header.alg} is not accepted.`);
   }
   checkTokenType(header, options.acceptedTypes);
-  if (!BASE64URL.test(payloadSegment) || !BASE64URL.test(signatureSegment)) throw malformed('The JWT is not base64url.');
+  if (!isCanonicalBase64url(payloadSegment) || !isCanonicalBase64url(signatureSegment)) {
+    throw malformed('The JWT is not canonical base64url.');
+  }
 
   const verifiedWith = (key: VerificationKey): VerifiedJwt => {
     // The payload is decoded once, by jsonwebtoken, and only read once its signature is proved.

@@ -245,6 +245,22 @@ describe('requireToken — attacks (RFC 8725)', () => {
     expect(res.body.error).toBe('invalid_token');
   });
 
+  it('admits only the token as it was signed: a signature re-spelled with the same bytes is refused, cached original or not', async () => {
+    const app = hostApp();
+    const token = tokenFor(keyring);
+    const digits = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    // an RS256 signature is 342 characters: the last one's low 4 bits encode nothing
+    const last = digits.indexOf(token.charAt(token.length - 1));
+    const respelled = token.slice(0, -1) + digits.charAt(last | 0b1111);
+    expect(respelled).not.toBe(token);
+    for (let i = 0; i < 3; i += 1) {
+      expect((await request(app).get('/records').set(...bearer(token))).status).toBe(200);
+      const res = await request(app).get('/records').set(...bearer(respelled));
+      expect(res.status).toBe(401);
+      expect(res.body.error).toBe('invalid_token');
+    }
+  });
+
   it('refuses a payload edited after signing', async () => {
     const token = withEditedPayload(tokenFor(keyring, { scope: 'records:read' }), (claims) => {
       claims.scope = 'records:read disburse';

@@ -346,3 +346,35 @@ describe('verifyJwtNow — no promise when the keys are in memory', () => {
     await expectRefused(verify(sourceFailing(new Error('bug'))), 'ERR_JWT_KEY_NOT_FOUND');
   });
 });
+
+describe('verifyJwt — one spelling per token (RFC 4648 §3.5, RFC 7515 §2)', () => {
+  const DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+  /** The same bytes spelled another way: the unused low bits of the last character set. */
+  function respelled(segment: string): string {
+    const leftover = segment.length % 4;
+    if (leftover === 0) throw new Error('a segment without unused bits cannot be re-spelled');
+    const last = DIGITS.indexOf(segment.charAt(segment.length - 1));
+    const other = DIGITS.charAt(last | (leftover === 2 ? 0b1111 : 0b11));
+    return segment.slice(0, -1) + other;
+  }
+
+  it.each<SigningAlgorithm>(['ES256', 'RS256'])('refuses a %s token whose signature is re-spelled, though it decodes to the same bytes', async (alg) => {
+    const keyring = await Keyring.generate(alg);
+    const [header, payload, signature] = tokenFor(keyring).split('.') as [string, string, string];
+    const forged = `${header}.${payload}.${respelled(signature)}`;
+    expect(Buffer.from(respelled(signature), 'base64url')).toEqual(Buffer.from(signature, 'base64url'));
+    await expectRefused(verifyJwt(forged, keyring, expectations), 'ERR_JWT_MALFORMED');
+    await expect(verifyJwt(`${header}.${payload}.${signature}`, keyring, expectations)).resolves.toBeDefined();
+  });
+
+  it('refuses a re-spelled header or payload before anything else', async () => {
+    const keyring = await Keyring.generate('ES256');
+    const [header, payload, signature] = tokenFor(keyring, { jti: 'x' }).split('.') as [string, string, string];
+    const spellings = [`${respelled(header)}.${payload}.${signature}`, `${header}.${respelled(payload)}.${signature}`];
+    for (const token of spellings) {
+      // only a segment with unused bits can be re-spelled; the fixture's both have some
+      await expectRefused(verifyJwt(token, keyring, expectations), 'ERR_JWT_MALFORMED');
+    }
+  });
+});
