@@ -47,9 +47,8 @@ const BUCKET_SLOTS = 4;
  * overwriting each other's marks for good, as two tokens used alternately would with one slot per
  * digest, or more than four used in turn with slots overwritten in order: some get in, which frees
  * their slots, and the rest follow. Marks of tokens never seen again are overwritten in the same
- * way. A collision costs a token one more
- * verification (its mark was overwritten) or lets one in a use early (a fingerprint matched by
- * chance, about 1 in 2³⁰).
+ * way. A collision costs a token one more verification (its mark was overwritten) or lets one in a
+ * use early (a fingerprint matched by chance, about 1 in 2³⁰).
  */
 class SeenOnce {
   private readonly slots: Uint32Array;
