@@ -13,6 +13,7 @@ import {
   craftJwt,
   headerOf,
   nowSeconds,
+  respelled,
   signCrafted,
   tokenFor,
   withEditedPayload,
@@ -348,17 +349,6 @@ describe('verifyJwtNow — no promise when the keys are in memory', () => {
 });
 
 describe('verifyJwt — one spelling per token (RFC 4648 §3.5, RFC 7515 §2)', () => {
-  const DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-
-  /** The same bytes spelled another way: the unused low bits of the last character set. */
-  function respelled(segment: string): string {
-    const leftover = segment.length % 4;
-    if (leftover === 0) throw new Error('a segment without unused bits cannot be re-spelled');
-    const last = DIGITS.indexOf(segment.charAt(segment.length - 1));
-    const other = DIGITS.charAt(last | (leftover === 2 ? 0b1111 : 0b11));
-    return segment.slice(0, -1) + other;
-  }
-
   it.each<SigningAlgorithm>(['ES256', 'RS256'])('refuses a %s token whose signature is re-spelled, though it decodes to the same bytes', async (alg) => {
     const keyring = await Keyring.generate(alg);
     const [header, payload, signature] = tokenFor(keyring).split('.') as [string, string, string];

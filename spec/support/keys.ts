@@ -47,6 +47,20 @@ export function base64url(value: string | Buffer | object): string {
   return Buffer.from(data).toString('base64url');
 }
 
+const BASE64URL_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * The same bytes spelled another way (RFC 4648 §3.5): the last character's unused low bits set.
+ * Works on a bare segment or on a whole token (its last segment); throws for a segment whose
+ * length leaves no unused bits.
+ */
+export function respelled(segment: string): string {
+  const leftover = (segment.length - segment.lastIndexOf('.') - 1) % 4;
+  if (leftover === 0 || leftover === 1) throw new Error('a segment without unused bits cannot be re-spelled');
+  const last = BASE64URL_DIGITS.indexOf(segment.charAt(segment.length - 1));
+  return segment.slice(0, -1) + BASE64URL_DIGITS.charAt(last | (leftover === 2 ? 0b1111 : 0b11));
+}
+
 /** A JWT assembled by hand from a header, a payload and a signature (no signing at all). */
 export function craftJwt(header: object, payload: object, signature = ''): string {
   return `${base64url(header)}.${base64url(payload)}.${signature}`;
