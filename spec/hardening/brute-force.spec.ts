@@ -203,6 +203,20 @@ describe('tokenRouter({ bruteForce }) — configuration', () => {
     expect((await askForToken(second.app, client.clientId, client.secret)).status).toBe(429);
   });
 
+  it('keeps its counters bounded while failures come from ever-new addresses, and a pair that keeps trying stays blocked', async () => {
+    const limiter = new MemoryBruteForceLimiter(undefined, { maxCounters: 8 });
+    const context = appBehindProxy({ bruteForce: { limiter } });
+    const client = await registerClient(context.store);
+    await failTimes(context.app, 10, client.clientId, '198.51.100.66');
+    for (let n = 0; n < 30; n += 1) {
+      await failTimes(context.app, 1, `guess-${n}`, `2001:db8::${n.toString(16)}`);
+      expect((await askForToken(context.app, client.clientId, client.secret, '198.51.100.66')).status).toBe(429);
+    }
+    expect(limiter.counters.perClientAndAddress).toBeLessThanOrEqual(8);
+    expect(limiter.counters.perAddress).toBeLessThanOrEqual(8);
+    expect(context.issued).toEqual([]);
+  });
+
   it.each([
     ["bruteForce: 'on'", { bruteForce: 'on' }, /options\.bruteForce must be false or an object/],
     ['an unknown bruteForce option', { bruteForce: { limitz: {} } }, /options\.bruteForce has an unknown option 'limitz'/],

@@ -3,8 +3,8 @@
  * store they keep their counters in. A failure is a `penalty` (one point) on both keys; an attempt
  * is refused while either key holds as many points as its limit allows; a success `delete`s its
  * own pair key. Keys are SHA-256 digests by default, so a client id of any length or content costs
- * the store the same few bytes and never appears in it; counters in this process's memory use
- * short keys as they are (`inMemoryKeys`).
+ * the store the same few bytes and never appears in it. `inMemoryKeys` are the keys of
+ * `MemoryBruteForceLimiter`, which keeps its counters itself: short keys as they are.
  */
 import { createHash } from 'node:crypto';
 import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
@@ -65,8 +65,8 @@ function blockedFor(counter: RateLimiterRes | null, limiter: RateLimiterAbstract
 /**
  * @example
  * const limiter = failureCounterLimiter({
- *   perClientAndAddress: new RateLimiterMemory({ points: 10, duration: 900 }),
- *   perAddress: new RateLimiterMemory({ points: 100, duration: 900 }),
+ *   perClientAndAddress: new RateLimiterMongo({ storeClient: connection, points: 10, duration: 900 }),
+ *   perAddress: new RateLimiterMongo({ storeClient: connection, points: 100, duration: 900 }),
  * });
  */
 export function failureCounterLimiter({ perClientAndAddress, perAddress }: FailureCounters, keys: CounterKeys = DIGEST_KEYS): BruteForceLimiter {

@@ -10,7 +10,8 @@ export type {
   FailureLimit,
 } from './limiter';
 export { DEFAULT_BRUTE_FORCE_LIMITS, resolveBruteForceLimits } from './limiter';
-export { MemoryBruteForceLimiter } from './memory-limiter';
+export type { MemoryBruteForceLimiterOptions } from './memory-limiter';
+export { DEFAULT_MAX_COUNTERS, MemoryBruteForceLimiter } from './memory-limiter';
 export type { MongoBruteForceLimiterOptions } from './mongo-limiter';
 export { MongoBruteForceLimiter } from './mongo-limiter';
 export type { BruteForceGuard, BruteForceOptions, BruteForceSettings } from './guard';

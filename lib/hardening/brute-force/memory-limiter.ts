@@ -1,13 +1,26 @@
 /**
- * The brute-force limiter with its counters in this process's memory (rate-limiter-flexible's
- * `RateLimiterMemory`): the token router's default. Each process counts on its own, so N
- * instances behind a load balancer allow up to N times the limits; use `MongoBruteForceLimiter`
- * to share the counters.
+ * The brute-force limiter with its counters in this process's memory: the token router's default.
+ * Each process counts on its own, so N instances behind a load balancer allow up to N times the
+ * limits; use `MongoBruteForceLimiter` to share the counters.
+ *
+ * Memory is bounded: each limit keeps at most `maxCounters` keys (least recently used first out),
+ * so failures from ever-new source addresses (an IPv6 prefix holds billions) cost a fixed amount of
+ * memory rather than an entry per address for the whole window. Pushing a counter out takes that
+ * many failures from other addresses; an attacker with that many addresses is not held back by
+ * per-address counting anyway.
  */
-import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { failureCounterLimiter, inMemoryKeys } from './counters';
+import { inMemoryKeys } from './counters';
+import { FailureWindows } from './failure-windows';
 import type { AuthenticationAttempt, BruteForceLimiter, BruteForceLimits, BruteForceVerdict } from './limiter';
 import { resolveBruteForceLimits } from './limiter';
+
+export interface MemoryBruteForceLimiterOptions {
+  /** Most keys each limit holds (per (client id, address) and per address); default 100 000, ≈ 20 MiB each at most. */
+  maxCounters?: number;
+}
+
+export const DEFAULT_MAX_COUNTERS = 100_000;
+const MAX_MAX_COUNTERS = 10_000_000;
 
 /**
  * @example
@@ -17,30 +30,58 @@ import { resolveBruteForceLimits } from './limiter';
 export class MemoryBruteForceLimiter implements BruteForceLimiter {
   /** The limits in force, defaults applied. */
   readonly limits: Required<BruteForceLimits>;
-  private readonly counters: BruteForceLimiter;
+  /** The most keys each limit holds. */
+  readonly maxCounters: number;
+  private readonly pairs: FailureWindows;
+  private readonly addresses: FailureWindows;
 
-  constructor(limits?: BruteForceLimits) {
+  constructor(limits?: BruteForceLimits, options: MemoryBruteForceLimiterOptions = {}) {
     this.limits = resolveBruteForceLimits(limits, 'MemoryBruteForceLimiter: limits');
-    const { perClientAndAddress, perAddress } = this.limits;
-    this.counters = failureCounterLimiter({
-      perClientAndAddress: new RateLimiterMemory({
-        keyPrefix: 'pair',
-        points: perClientAndAddress.failures,
-        duration: perClientAndAddress.windowSeconds,
-      }),
-      perAddress: new RateLimiterMemory({ keyPrefix: 'address', points: perAddress.failures, duration: perAddress.windowSeconds }),
-    }, inMemoryKeys);
+    this.maxCounters = resolveMaxCounters(options);
+    this.pairs = new FailureWindows(this.limits.perClientAndAddress, this.maxCounters);
+    this.addresses = new FailureWindows(this.limits.perAddress, this.maxCounters);
+  }
+
+  /** How many keys each limit holds now (for metrics; never more than `maxCounters`). */
+  get counters(): { perClientAndAddress: number; perAddress: number } {
+    return { perClientAndAddress: this.pairs.size, perAddress: this.addresses.size };
   }
 
   check(attempt: AuthenticationAttempt): Promise<BruteForceVerdict> {
-    return this.counters.check(attempt);
+    return Promise.resolve(this.verdict(attempt, Date.now()));
   }
 
-  recordFailure(attempt: AuthenticationAttempt): Promise<void> {
-    return this.counters.recordFailure(attempt);
+  recordFailure({ clientId, ip }: AuthenticationAttempt): Promise<void> {
+    const now = Date.now();
+    if (clientId !== undefined) this.pairs.add(inMemoryKeys.pair(clientId, ip), now);
+    this.addresses.add(inMemoryKeys.address(ip), now);
+    return Promise.resolve();
   }
 
-  recordSuccess(attempt: AuthenticationAttempt): Promise<void> {
-    return this.counters.recordSuccess(attempt);
+  recordSuccess({ clientId, ip }: AuthenticationAttempt): Promise<void> {
+    if (clientId !== undefined) this.pairs.clear(inMemoryKeys.pair(clientId, ip));
+    return Promise.resolve();
   }
+
+  private verdict({ clientId, ip }: AuthenticationAttempt, now: number): BruteForceVerdict {
+    const pair = clientId === undefined ? undefined : inMemoryKeys.pair(clientId, ip);
+    const pairWait = pair === undefined ? undefined : this.pairs.blockedFor(pair, now);
+    const addressWait = this.addresses.blockedFor(inMemoryKeys.address(ip), now);
+    if (pairWait !== undefined || addressWait !== undefined) {
+      return { allowed: false, retryAfterSeconds: Math.max(pairWait ?? 0, addressWait ?? 0) };
+    }
+    return { allowed: true, clean: pair === undefined || this.pairs.failures(pair, now) === 0 };
+  }
+}
+
+function resolveMaxCounters(options: MemoryBruteForceLimiterOptions): number {
+  if (typeof options !== 'object' || options === null) throw new TypeError('MemoryBruteForceLimiter: options must be an object');
+  for (const key of Object.keys(options)) {
+    if (key !== 'maxCounters') throw new TypeError(`MemoryBruteForceLimiter: options has an unknown option '${key}'`);
+  }
+  const { maxCounters = DEFAULT_MAX_COUNTERS } = options;
+  if (typeof maxCounters !== 'number' || !Number.isInteger(maxCounters) || maxCounters < 1 || maxCounters > MAX_MAX_COUNTERS) {
+    throw new TypeError(`MemoryBruteForceLimiter: options.maxCounters must be a whole number from 1 to ${MAX_MAX_COUNTERS}`);
+  }
+  return maxCounters;
 }
