@@ -1,4 +1,5 @@
 import { createHmac, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createServer } from 'node:http';
 import express from 'express';
 import type { Express, NextFunction, Request, Response } from 'express';
@@ -426,6 +427,52 @@ describe('requireToken — mount safety', () => {
     const res = await request(hostApp()).get('/records').set(...bearer('x.y.z'));
     expect(res.status).toBe(401);
     expect(res.body).not.toHaveProperty('host');
+  });
+
+  it('hands an admitted request on asynchronously, every time: new token, cached token, async revocation check', async () => {
+    const asyncRevocation = { isRevoked: () => Promise.resolve(false) };
+    for (const options of [{}, asyncRevocation]) {
+      const app = express();
+      const guard = requireToken({ ...base(), ...options });
+      app.get(
+        '/',
+        (req, res, next) => {
+          let returned = false;
+          guard(req, res, (error?: unknown) => {
+            res.locals.synchronous = !returned;
+            next(error);
+          });
+          returned = true;
+        },
+        (_req, res) => res.json({ synchronous: res.locals.synchronous as boolean }),
+      );
+      const token = tokenFor(keyring);
+      for (let use = 0; use < 4; use += 1) {
+        const res = await request(app).get('/').set(...bearer(token));
+        expect(res.body).toEqual({ synchronous: false });
+      }
+    }
+  });
+
+  it('keeps the async context of the request (AsyncLocalStorage) into the route, and an error the route throws reaches the host’s error handler', async () => {
+    const context = new AsyncLocalStorage<string>();
+    const app = express();
+    app.use((req, _res, next) => context.run(String(req.headers['x-request-id']), next));
+    app.get('/', requireToken(base()), (_req, res) => res.json({ requestId: context.getStore() }));
+    app.get('/throws', requireToken(base()), () => {
+      throw new Error('the route failed');
+    });
+    app.use((error: Error, _req: Request, res: Response, _next: NextFunction) => {
+      res.status(500).json({ host: error.message, requestId: context.getStore() });
+    });
+    const token = tokenFor(keyring);
+    for (let use = 0; use < 3; use += 1) {
+      const res = await request(app).get('/').set('X-Request-Id', `r-${use}`).set(...bearer(token));
+      expect(res.body).toEqual({ requestId: `r-${use}` });
+    }
+    const res = await request(app).get('/throws').set('X-Request-Id', 'r-9').set(...bearer(token));
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ host: 'the route failed', requestId: 'r-9' });
   });
 
   it('renders errors in the configured format', async () => {
