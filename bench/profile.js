@@ -6,7 +6,7 @@
  * DevTools → Performance, or speedscope).
  *
  *   node bench/profile.js token <impl> [RS256|ES256]      impl: library, ceiling, node-oauth2-server, oidc-provider, oauth2orize, library-pool
- *   node bench/profile.js protected <impl> [hot|cold]    impl: library, ceiling, middleware-layer, express-jwt, passport-jwt, passport-http-bearer
+ *   node bench/profile.js protected <impl> [hot|cold]    impl: library, ceiling, middleware-layer, ceiling-deferred, express-jwt, passport-jwt, passport-http-bearer
  *
  * BENCH_DURATION (default 3 s) bounds the load; everything stops by itself. Run `npm run build` first.
  */

@@ -53,6 +53,12 @@ const PROTECTED_SERVERS = [
     label: 'reference: a middleware that only sets `req.auth` (the cost of one more layer)',
     hotOnly: true,
   },
+  {
+    impl: 'ceiling-deferred',
+    role: 'reference',
+    label: 'reference: no auth, the handler on a later turn of the event loop (`setImmediate`, as `requireToken` and express-jwt hand requests on)',
+    hotOnly: true,
+  },
   { impl: 'express-jwt', role: 'peer', label: 'express-jwt', pkg: 'express-jwt' },
   { impl: 'passport-jwt', role: 'peer', label: 'passport-jwt', pkg: 'passport-jwt' },
   { impl: 'passport-http-bearer', role: 'peer', label: 'passport-http-bearer + jsonwebtoken', pkg: 'passport-http-bearer' },
