@@ -196,11 +196,29 @@ export function tokenRouter(options: TokenRouterOptions): TokenRouter {
       if (!client) return;
       if (!(client.grantTypes as readonly string[]).includes(grant.type)) throw unauthorizedClient;
 
-      respond.success(req, res, await grant.handle({ client, parameters, ip: request.ip, req }));
+      const answer = await grant.handle({ client, parameters, ip: request.ip, req });
+      answerOnNextTurn(req, res, () => respond.success(req, res, answer));
     } catch (error) {
       fail(req, res, error);
     }
   };
+
+  /**
+   * Writes a 200 answer on the next turn of the event loop (`setImmediate`) rather than at once:
+   * under load the requests read in one poll phase are then answered together, which served
+   * 5–15 % more tokens per second in the benchmark (bench/README.md). Refusals go out at once. An
+   * answer the host app has already sent (its own timeout, say) is left alone.
+   */
+  function answerOnNextTurn(req: Request, res: Response, answer: () => void): void {
+    setImmediate(() => {
+      if (res.headersSent) return;
+      try {
+        answer();
+      } catch (error) {
+        fail(req, res, error);
+      }
+    });
+  }
 
   /** RFC 7009 §2.1 and RFC 7662 §2.1: client authentication as at the token endpoint, then the operation. */
   function clientEndpoint(operation: ClientOperation): RequestHandler {
@@ -209,7 +227,8 @@ export function tokenRouter(options: TokenRouterOptions): TokenRouter {
         const request = await readRequest(req, res);
         const client = await authenticatedClient(req, res, request);
         if (!client) return;
-        respond.ok(req, res, await operation(client, request.parameters));
+        const body = await operation(client, request.parameters);
+        answerOnNextTurn(req, res, () => respond.ok(req, res, body));
       } catch (error) {
         fail(req, res, error);
       }

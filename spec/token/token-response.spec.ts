@@ -1,3 +1,5 @@
+import express from 'express';
+import type { Express, Response } from 'express';
 import request from 'supertest';
 import { Keyring } from '../../lib/keys';
 import {
@@ -10,6 +12,7 @@ import {
   tokenTestApp,
   verifyWithJwks,
 } from '../support/token-harness';
+import type { RegisteredClient } from '../support/token-harness';
 
 let keys: Keyring;
 beforeAll(async () => {
@@ -92,6 +95,36 @@ describe('POST /oauth2/token — RFC 6749 §4.4 and §5.1 success', () => {
     expect(res.status).toBe(200);
     expect(res.body).not.toHaveProperty('scope');
     expect(decodeJwt(res.body.access_token).payload.scope).toBe('');
+  });
+});
+
+function askForToken(app: Express, client: RegisteredClient) {
+  return request(app)
+    .post('/oauth2/token')
+    .set('Authorization', basicAuth(client.clientId, client.secret))
+    .type('form')
+    .send(form({ grant_type: 'client_credentials' }));
+}
+
+describe('POST /oauth2/token — the answer goes out on the next turn of the event loop', () => {
+  it('leaves alone an answer the host app has sent meanwhile (its own timeout, say): no second write, no crash', async () => {
+    let pending: Response | undefined;
+    const app = express();
+    app.use((_req, res, next) => {
+      pending = res;
+      next();
+    });
+    const { app: router, store } = tokenTestApp(keys, {
+      // the host answers first, between the token being issued and the router's answer
+      hooks: { onTokenIssued: () => void pending?.status(504).json({ host: 'timed out' }) },
+    });
+    app.use(router);
+    const client = await registerClient(store);
+    const res = await askForToken(app, client);
+    expect(res.status).toBe(504);
+    expect(res.body).toEqual({ host: 'timed out' });
+    // the server is still up and answers the next request normally
+    expect((await askForToken(router, client)).status).toBe(200);
   });
 });
 
