@@ -5,7 +5,7 @@
  * (self and inclusive), steady state only (after start-up and a warm-up). The raw .cpuprofile stays in bench/.tmp/profiles (open it in Chrome
  * DevTools → Performance, or speedscope).
  *
- *   node bench/profile.js token <impl> [RS256|ES256]      impl: library, ceiling, node-oauth2-server, oidc-provider, oauth2orize, library-pool
+ *   node bench/profile.js token <impl> [RS256|ES256]      impl: library, ceiling, ceiling-deferred, node-oauth2-server, oidc-provider, oauth2orize, library-pool
  *   node bench/profile.js protected <impl> [hot|cold]    impl: library, ceiling, middleware-layer, ceiling-deferred, express-jwt, passport-jwt, passport-http-bearer
  *
  * BENCH_DURATION (default 3 s) bounds the load; everything stops by itself. Run `npm run build` first.

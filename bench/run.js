@@ -39,6 +39,11 @@ const TOKEN_SERVERS = [
   { impl: 'library', role: 'subject', label: 'express-client-credentials `tokenRouter`', needs: ['keys', 'clients', 'token'] },
   { impl: 'ceiling', role: 'ceiling', label: 'hand-written Express route (ceiling)' },
   { impl: 'ceiling-crypto', role: 'reference', label: 'reference: the ceiling signing with node:crypto, no jsonwebtoken', algs: ['RS256'] },
+  {
+    impl: 'ceiling-deferred',
+    role: 'reference',
+    label: 'reference: the ceiling writing its answer on the next turn of the event loop (`setImmediate`, as `tokenRouter` does)',
+  },
   { impl: 'node-oauth2-server', role: 'peer', label: '@node-oauth/oauth2-server (JWT model)', pkg: '@node-oauth/oauth2-server' },
   { impl: 'oidc-provider', role: 'peer', label: 'oidc-provider (client_credentials, JWT AT)', pkg: 'oidc-provider' },
   { impl: 'oauth2orize', role: 'peer', label: 'oauth2orize + passport-http', pkg: 'oauth2orize' },

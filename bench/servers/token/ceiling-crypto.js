@@ -5,19 +5,12 @@
  * this and the ceiling is what jsonwebtoken's own work (option checks, payload validation, jws)
  * costs per token.
  */
-const express = require('express');
 const { signingKeyFromPem, signAccessTokenFast } = require('../../lib/jwt');
-const { ceilingTokenRoute } = require('./ceiling');
+const { ceilingApp } = require('./ceiling');
 
 function createApp(options) {
   const signingKey = signingKeyFromPem(options.key);
-  const app = express();
-  app.post(
-    '/oauth2/token',
-    express.urlencoded({ extended: false, limit: '16kb' }),
-    ceilingTokenRoute(options, (claims) => signAccessTokenFast(claims, signingKey)),
-  );
-  return app;
+  return ceilingApp(options, (claims) => signAccessTokenFast(claims, signingKey));
 }
 
 module.exports = { createApp };

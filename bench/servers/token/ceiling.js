@@ -22,8 +22,11 @@ function parseBasic(header) {
   }
 }
 
-/** The shared request handling; `sign(claims)` returns the JWT or a promise of it. */
-function ceilingTokenRoute(options, sign) {
+/**
+ * The shared request handling; `sign(claims)` returns the JWT or a promise of it. With
+ * `answerOnNextTurn`, the 200 answer is written from a `setImmediate` (as `tokenRouter` does).
+ */
+function ceilingTokenRoute(options, sign, { answerOnNextTurn = false } = {}) {
   const clients = clientTable(options.secret);
   return async (req, res) => {
     const credentials = parseBasic(req.headers.authorization);
@@ -43,20 +46,25 @@ function ceilingTokenRoute(options, sign) {
     }
     const scope = requested.join(' ');
     const accessToken = await sign(accessTokenClaims(client.clientId, scope));
-    res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
-    res.json({ access_token: accessToken, token_type: 'Bearer', expires_in: TOKEN_TTL_SECONDS, scope });
+    const answer = () => {
+      res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+      res.json({ access_token: accessToken, token_type: 'Bearer', expires_in: TOKEN_TTL_SECONDS, scope });
+    };
+    if (answerOnNextTurn) setImmediate(answer);
+    else answer();
   };
+}
+
+/** The ceiling's app: the route at /oauth2/token behind the form parser. */
+function ceilingApp(options, sign, routeOptions) {
+  const app = express();
+  app.post('/oauth2/token', express.urlencoded({ extended: false, limit: '16kb' }), ceilingTokenRoute(options, sign, routeOptions));
+  return app;
 }
 
 function createApp(options) {
   const signingKey = signingKeyFromPem(options.key);
-  const app = express();
-  app.post(
-    '/oauth2/token',
-    express.urlencoded({ extended: false, limit: '16kb' }),
-    ceilingTokenRoute(options, (claims) => signAccessToken(claims, signingKey)),
-  );
-  return app;
+  return ceilingApp(options, (claims) => signAccessToken(claims, signingKey));
 }
 
-module.exports = { createApp, ceilingTokenRoute };
+module.exports = { createApp, ceilingApp };
