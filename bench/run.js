@@ -43,6 +43,7 @@ const TOKEN_SERVERS = [
     impl: 'ceiling-deferred',
     role: 'reference',
     label: 'reference: the ceiling writing its answer on the next turn of the event loop (`setImmediate`, as `tokenRouter` does)',
+    algs: ['ES256'],
   },
   { impl: 'node-oauth2-server', role: 'peer', label: '@node-oauth/oauth2-server (JWT model)', pkg: '@node-oauth/oauth2-server' },
   { impl: 'oidc-provider', role: 'peer', label: 'oidc-provider (client_credentials, JWT AT)', pkg: 'oidc-provider' },

@@ -42,7 +42,7 @@ function readConfig(argv = process.argv.slice(2)) {
     rounds: Math.round(positiveNumber('BENCH_ROUNDS', quick ? 1 : 5)),
     connections: Math.round(positiveNumber('BENCH_CONNECTIONS', 10)),
     /** Distinct RS256 tokens for the cold rounds: 4 000 for the warm-up, the rest split between the rounds, each used once per server. */
-    poolSize: quick ? 20_000 : 120_000,
+    poolSize: quick ? 20_000 : 100_000,
     memoryRequests: quick ? 100_000 : 1_000_000,
     memoryDistinctTokens: quick ? 20_000 : 100_000,
     hotTokens: 200,
