@@ -81,7 +81,7 @@ export function requireToken(options: RequireTokenOptions): RequireTokenMiddlewa
    * Hands an admitted request on, always on a later turn of the event loop (`setImmediate`, as
    * express-jwt does), never synchronously: the route runs the same way whether its token was
    * verified now, taken from the cache or waited for a key. Under load the requests read in one
-   * poll phase are checked together and their handlers then run together, which served 10–25 %
+   * poll phase are checked together and their handlers then run together, which served 20–25 %
    * more requests per second in the benchmark than handing each on at once (bench/README.md).
    */
   function admit(req: Request, auth: AccessTokenAuth, next: NextFunction): void {

@@ -206,7 +206,7 @@ export function tokenRouter(options: TokenRouterOptions): TokenRouter {
   /**
    * Writes a 200 answer on the next turn of the event loop (`setImmediate`) rather than at once:
    * under load the requests read in one poll phase are then answered together, which served
-   * 5–15 % more tokens per second in the benchmark (bench/README.md). Refusals go out at once. An
+   * 2–18 % more tokens per second in the benchmark (bench/README.md). Refusals go out at once. An
    * answer the host app has already sent (its own timeout, say) is left alone.
    */
   function answerOnNextTurn(req: Request, res: Response, answer: () => void): void {
