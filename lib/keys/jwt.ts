@@ -124,6 +124,36 @@ function decodeHeader(segment: string | undefined): JwtHeader {
   return header as JwtHeader;
 }
 
+/**
+ * Header segments of tokens whose signature verified, decoded. Every token a key signs carries the
+ * same header segment (`alg`, `typ`, `kid`), so a verifier meets a handful of them: each is decoded
+ * once instead of once per token. Only a verified header gets in (a forged one cannot churn it),
+ * only one of plain values (handed out as a shallow copy, so a caller may still change its own),
+ * and the table starts over when full.
+ */
+const verifiedHeaders = new Map<string, Readonly<JwtHeader>>();
+const MAX_VERIFIED_HEADERS = 64;
+
+function headerOf(segment: string | undefined): JwtHeader {
+  const known = segment === undefined ? undefined : verifiedHeaders.get(segment);
+  return known ? { ...known } : decodeHeader(segment);
+}
+
+function rememberVerifiedHeader(segment: string, header: JwtHeader): void {
+  if (verifiedHeaders.has(segment) || !Object.values(header).every(isPlainValue)) return;
+  if (verifiedHeaders.size >= MAX_VERIFIED_HEADERS) verifiedHeaders.clear();
+  verifiedHeaders.set(segment, Object.freeze({ ...header }));
+}
+
+function isPlainValue(value: unknown): boolean {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+/** How many verified header segments are remembered (for the specs: the table stays bounded). */
+export function verifiedHeaderCount(): number {
+  return verifiedHeaders.size;
+}
+
 function splitToken(token: unknown, maxTokenLength: number): [string, string, string] {
   if (typeof token !== 'string' || token.length === 0) throw malformed('The token is empty.');
   if (token.length > maxTokenLength) {
@@ -358,7 +388,7 @@ export function verifyJwtNow(
     token,
     options.maxTokenLength ?? DEFAULT_MAX_TOKEN_LENGTH,
   );
-  const header = decodeHeader(headerSegment);
+  const header = headerOf(headerSegment);
 
   const accepted = keys.algorithms() as readonly string[];
   if (header.alg.toLowerCase() === 'none' || !accepted.includes(header.alg)) {
@@ -372,6 +402,7 @@ export function verifyJwtNow(
   const verifiedWith = (key: VerificationKey): VerifiedJwt => {
     // The payload is decoded once, by jsonwebtoken, and only read once its signature is proved.
     const payload = checkSignature(token, key);
+    rememberVerifiedHeader(headerSegment, header);
     const now = options.now ?? Date.now;
     const claims = checkAccessTokenClaims(payload, {
       issuer: options.issuer,

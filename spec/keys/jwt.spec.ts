@@ -2,7 +2,7 @@ import { createHmac, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { Keyring } from '../../lib/keys/keyring';
 import { JwtVerificationError, KeySourceUnavailableError } from '../../lib/keys/errors';
 import type { JwtVerificationErrorCode } from '../../lib/keys/errors';
-import { decodeJwtUnverified, signJwt, verifyJwt, verifyJwtNow } from '../../lib/keys/jwt';
+import { decodeJwtUnverified, signJwt, verifiedHeaderCount, verifyJwt, verifyJwtNow } from '../../lib/keys/jwt';
 import type { VerifyJwtOptions } from '../../lib/keys/jwt';
 import type { SigningAlgorithm, VerificationKeySource } from '../../lib/keys/types';
 import {
@@ -365,6 +365,42 @@ describe('verifyJwt — one spelling per token (RFC 4648 §3.5, RFC 7515 §2)', 
     for (const token of spellings) {
       // only a segment with unused bits can be re-spelled; the fixture's both have some
       await expectRefused(verifyJwt(token, keyring, expectations), 'ERR_JWT_MALFORMED');
+    }
+  });
+});
+
+describe('verifyJwt — the header segment of verified tokens is decoded once', () => {
+  let keyring: Keyring;
+  beforeAll(async () => {
+    keyring = await Keyring.generate('ES256');
+  });
+
+  it('gives every token of a key its own copy of the same header', async () => {
+    const first = await verifyJwt(tokenFor(keyring), keyring, expectations);
+    first.header.typ = 'changed by the caller';
+    const second = await verifyJwt(tokenFor(keyring), keyring, expectations);
+    expect(second.header).toEqual({ alg: 'ES256', typ: 'at+jwt', kid: keyring.signingKey.kid });
+    expect(second.header).not.toBe(first.header);
+  });
+
+  it('still checks the signature, the type and the algorithm of a token whose header segment was verified before', async () => {
+    const token = tokenFor(keyring);
+    await verifyJwt(token, keyring, expectations);
+    await expectRefused(verifyJwt(withEditedPayload(token, (claims) => (claims.scope = 'admin')), keyring, expectations), 'ERR_JWT_SIGNATURE');
+    await expectRefused(verifyJwt(tokenFor(keyring), keyring, { ...expectations, acceptedTypes: ['JWT'] }), 'ERR_JWT_CLAIM', 'typ');
+    const hmacOnly = { algorithms: () => ['HS256'], getVerificationKey: () => Promise.resolve(undefined) } as unknown as VerificationKeySource;
+    await expectRefused(verifyJwt(tokenFor(keyring), hmacOnly, expectations), 'ERR_JWT_ALG');
+  });
+
+  it('remembers only headers whose signature verified, and a bounded number of them', async () => {
+    const before = verifiedHeaderCount();
+    const header = (n: number) => ({ alg: 'ES256', typ: 'at+jwt', kid: keyring.signingKey.kid, n });
+    const forged = craftJwt(header(-1), accessClaims(), Buffer.alloc(64).toString('base64url'));
+    await expectRefused(verifyJwt(forged, keyring, expectations), 'ERR_JWT_SIGNATURE');
+    expect(verifiedHeaderCount()).toBeLessThanOrEqual(before);
+    for (let n = 0; n < 200; n += 1) {
+      await verifyJwt(signCrafted(header(n), accessClaims(), keyring.signingKey), keyring, expectations);
+      expect(verifiedHeaderCount()).toBeLessThanOrEqual(64);
     }
   });
 });
