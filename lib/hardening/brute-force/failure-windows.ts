@@ -7,7 +7,7 @@
 import { LRUCache } from 'lru-cache';
 import type { FailureLimit } from './limiter';
 
-interface FailureCount {
+export interface FailureCount {
   failures: number;
   /** When the window ends (ms since the epoch). */
   endsAt: number;
@@ -30,33 +30,28 @@ export class FailureWindows {
     return this.counts.size;
   }
 
-  /** The failures counted for `key` in its current window: 0 when none, or when its window has ended. */
-  failures(key: string, now: number): number {
-    return this.current(key, now)?.failures ?? 0;
+  /** The failures counted for `key` in its current window; `undefined` when none (or its window has ended). */
+  current(key: string, now: number): Readonly<FailureCount> | undefined {
+    const count = this.counts.get(key);
+    if (count === undefined || count.endsAt > now) return count;
+    this.counts.delete(key);
+    return undefined;
   }
 
-  /** Whole seconds until `key` may try again (at least 1), or `undefined` while it is under its limit. */
-  blockedFor(key: string, now: number): number | undefined {
-    const count = this.current(key, now);
+  /** Whole seconds until a key with `count` may try again (at least 1), or `undefined` while it is under its limit. */
+  blockedFor(count: Readonly<FailureCount> | undefined, now: number): number | undefined {
     if (count === undefined || count.failures < this.limit.failures) return undefined;
     return Math.max(1, Math.ceil((count.endsAt - now) / 1000));
   }
 
   /** Counts one failure; the first one of a key starts its window. */
   add(key: string, now: number): void {
-    const count = this.current(key, now);
-    if (count === undefined) this.counts.set(key, { failures: 1, endsAt: now + this.windowMs });
+    const count = this.counts.get(key);
+    if (count === undefined || count.endsAt <= now) this.counts.set(key, { failures: 1, endsAt: now + this.windowMs });
     else count.failures += 1;
   }
 
   clear(key: string): void {
     this.counts.delete(key);
-  }
-
-  private current(key: string, now: number): FailureCount | undefined {
-    const count = this.counts.get(key);
-    if (count === undefined || count.endsAt > now) return count;
-    this.counts.delete(key);
-    return undefined;
   }
 }

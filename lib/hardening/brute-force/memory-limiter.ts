@@ -64,13 +64,14 @@ export class MemoryBruteForceLimiter implements BruteForceLimiter {
   }
 
   private verdict({ clientId, ip }: AuthenticationAttempt, now: number): BruteForceVerdict {
-    const pair = clientId === undefined ? undefined : inMemoryKeys.pair(clientId, ip);
-    const pairWait = pair === undefined ? undefined : this.pairs.blockedFor(pair, now);
-    const addressWait = this.addresses.blockedFor(inMemoryKeys.address(ip), now);
+    const pairCount = clientId === undefined ? undefined : this.pairs.current(inMemoryKeys.pair(clientId, ip), now);
+    const pairWait = this.pairs.blockedFor(pairCount, now);
+    const addressWait = this.addresses.blockedFor(this.addresses.current(inMemoryKeys.address(ip), now), now);
     if (pairWait !== undefined || addressWait !== undefined) {
       return { allowed: false, retryAfterSeconds: Math.max(pairWait ?? 0, addressWait ?? 0) };
     }
-    return { allowed: true, clean: pair === undefined || this.pairs.failures(pair, now) === 0 };
+    // a count exists only with at least one failure in its window
+    return { allowed: true, clean: pairCount === undefined };
   }
 }
 
