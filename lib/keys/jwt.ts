@@ -134,8 +134,8 @@ function decodeHeader(segment: string | undefined): JwtHeader {
 const verifiedHeaders = new Map<string, Readonly<JwtHeader>>();
 const MAX_VERIFIED_HEADERS = 64;
 
-function headerOf(segment: string | undefined): JwtHeader {
-  const known = segment === undefined ? undefined : verifiedHeaders.get(segment);
+function headerOf(segment: string): JwtHeader {
+  const known = verifiedHeaders.get(segment);
   return known ? { ...known } : decodeHeader(segment);
 }
 
