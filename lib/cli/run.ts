@@ -143,8 +143,15 @@ function parseCommand(command: CommandSpec, args: string[]): ParsedCommand {
     return { command, values, positionals };
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    throw new UsageError(parseArgsMessage(error), command.name);
+    throw new UsageError(parseArgsMessage(error) + dashedPositionalHint(command, error), command.name);
   }
+}
+
+/** An "unknown option" may be the positional itself (a kid, a thumbprint, can begin with '-'): say how to pass it. */
+function dashedPositionalHint(command: CommandSpec, error: unknown): string {
+  const unknownOption = (error as { code?: unknown } | null)?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
+  if (!unknownOption || command.positional === undefined) return '';
+  return `; a ${command.positional} that begins with '-' goes after '--', as in '${command.name} -- <${command.positional}>'`;
 }
 
 function positionalOf(parsed: ParsedCommand): string | undefined {

@@ -96,8 +96,21 @@ describe('CLI — keys rotate, list, retire (against the shared key store)', () 
     expect((await store.list()).map((key) => key.kid)).not.toContain('spare-2');
   });
 
+  it('takes a kid that begins with "-" after `--` (a thumbprint can), and says what to do without it', async () => {
+    const key = privateJwkOf(await generateSigningKey('ES256'));
+    await store.add({ kid: '-dashed', alg: 'ES256', privateJwk: key, createdAt: new Date() });
+    const bare = await cli(['keys', 'retire', '-dashed'], store);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain("a KID that begins with '-' goes after '--', as in 'keys retire -- <KID>'");
+    const retired = await cli(['keys', 'retire', '--now', '--json', '--', '-dashed'], store);
+    expect(retired.code).toBe(0);
+    expect(JSON.parse(retired.stdout)).toMatchObject({ kid: '-dashed' });
+    expect((await store.list()).map((stored) => stored.kid)).not.toContain('-dashed');
+  });
+
   it('refuses to retire the signer, and an unknown kid, with exit 1 and one line', async () => {
-    const signer = await cli(['keys', 'retire', sync.keyring.activeKeyId], store);
+    // `--` ends the options: a kid (a base64url thumbprint) may begin with '-'
+    const signer = await cli(['keys', 'retire', '--', sync.keyring.activeKeyId], store);
     expect(signer.code).toBe(1);
     expect(signer.stderr).toBe('error: the active signing key cannot be retired: activate another key first\n');
     const unknown = await cli(['keys', 'retire', 'nope'], store);
