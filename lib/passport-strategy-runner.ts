@@ -28,6 +28,36 @@ export interface StrategyFacade {
 }
 
 /**
+ * Called once with what the strategy's verify callback accepted (`undefined` when the strategy
+ * refused: no credentials, or the verify callback said `false`), or with the error the verify
+ * callback reported.
+ */
+export type StrategyCallback<T> = (error: Error | undefined, result: T | undefined) => void;
+
+/** Runs the strategy against a facade and reports through `done`: no promise per request. */
+export type StrategyCall<T> = (facade: StrategyFacade, done: StrategyCallback<T>) => void;
+
+/**
+ * `strategyRunner` without a promise, for a hot path: `done` is called once, synchronously when the
+ * verify callback answers synchronously.
+ *
+ * @example
+ * const callBearer = strategyCall<AccessTokenAuth>(passport, 'bearer');
+ * callBearer({ headers: {}, query: { access_token: token } }, (error, auth) => { … });
+ */
+export function strategyCall<T>(passport: PassportAuthenticate, strategy: string): StrategyCall<T> {
+  const authenticate = passport.authenticate(strategy, PASSPORT_OPTIONS) as RequestHandler;
+  return (facade, done) => {
+    const request = facade as unknown as Request & { [RESULT_PROPERTY]?: T | false };
+    void authenticate(request, STUB_RESPONSE, (error?: unknown) => {
+      if (error === undefined || error === null) return done(undefined, request[RESULT_PROPERTY] || undefined);
+      if (error instanceof Error && error.name === 'AuthenticationError') return done(undefined, undefined);
+      done(error instanceof Error ? error : new Error('the passport strategy failed'), undefined);
+    });
+  };
+}
+
+/**
  * Resolves with what the strategy's verify callback accepted, `undefined` when the strategy
  * refused (no credentials, or the verify callback said `false`), rejects with what the verify
  * callback reported as an error.
@@ -42,14 +72,9 @@ export type StrategyRunner<T> = (facade: StrategyFacade) => Promise<T | undefine
  * const client = await runBasic({ headers: req.headers });
  */
 export function strategyRunner<T>(passport: PassportAuthenticate, strategy: string): StrategyRunner<T> {
-  const authenticate = passport.authenticate(strategy, PASSPORT_OPTIONS) as RequestHandler;
+  const call = strategyCall<T>(passport, strategy);
   return (facade) =>
     new Promise((resolve, reject) => {
-      const request = facade as unknown as Request & { [RESULT_PROPERTY]?: T | false };
-      void authenticate(request, STUB_RESPONSE, (error?: unknown) => {
-        if (error === undefined || error === null) return resolve(request[RESULT_PROPERTY] || undefined);
-        if (error instanceof Error && error.name === 'AuthenticationError') return resolve(undefined);
-        reject(error instanceof Error ? error : new Error('the passport strategy failed'));
-      });
+      call(facade, (error, result) => (error ? reject(error) : resolve(result)));
     });
 }

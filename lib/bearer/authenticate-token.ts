@@ -128,7 +128,8 @@ export function tokenAuthenticator(settings: RequireTokenSettings): TokenAuthent
   function remembered(token: string, result: VerifiedJwt): CachedVerification {
     const entry: CachedVerification = {
       claims: deepFreeze(result.claims),
-      header: Object.freeze({ ...result.header }),
+      // the verifier's own copy of the header, made for this token: frozen as it is
+      header: Object.freeze(result.header),
       kid: result.key.kid,
       source: keys,
     };

@@ -6,8 +6,9 @@
  * Runs before Passport so that every malformed case has a precise answer: the header must be
  * `Bearer` + one space + a token68 (RFC 7235 §2.1), and a token longer than the limit is refused
  * before any other look at it. A header of another scheme is no bearer credential at all.
- * The token68 syntax is checked by `syntaxRefusal`, which the middleware calls only for a token
- * its cache does not hold: a cached token is the very string that passed it before.
+ * The token68 syntax is checked by `syntaxRefusal`, which the middleware calls only for a token it
+ * refuses: a token that verifies (or was verified before) is three base64url segments, a token68,
+ * and a malformed one is refused for its syntax before any other reason.
  * The body is read only if the host app already parsed it; this module never parses one.
  */
 import type { Request } from 'express';
@@ -34,9 +35,16 @@ export interface ExtractionSettings {
 /** Where the token was found, as refusals name it. */
 export type TokenPlace = 'Authorization header' | 'query' | 'body';
 
+/** A token found in one place, not yet checked for its token68 syntax. */
+export interface FoundToken {
+  kind: 'token';
+  token: string;
+  place: TokenPlace;
+}
+
 export type Extraction =
   | { kind: 'none' }
-  | { kind: 'token'; token: string; place: TokenPlace }
+  | FoundToken
   | { kind: 'refused'; error: OAuthError };
 
 const NO_TOKEN: Extraction = Object.freeze({ kind: 'none' });
@@ -94,7 +102,7 @@ function fromHeader(header: string | undefined, settings: ExtractionSettings): E
  * const found = extractBearerToken(req, settings);
  * if (found.kind === 'token') { const refusal = syntaxRefusal(found, settings.realm); … }
  */
-export function syntaxRefusal(found: { token: string; place: TokenPlace }, realm: string): OAuthError | undefined {
+export function syntaxRefusal(found: Pick<FoundToken, 'token' | 'place'>, realm: string): OAuthError | undefined {
   return TOKEN68.test(found.token) ? undefined : malformedToken(realm, found.place);
 }
 

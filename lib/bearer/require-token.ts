@@ -15,12 +15,13 @@ import { isOAuthError, renderOAuthError } from '../errors';
 import { log } from '../logging';
 import { invalidToken, missingToken } from './bearer-errors';
 import { extractBearerToken, syntaxRefusal } from './extract';
+import type { FoundToken } from './extract';
 import { resolveRequireTokenOptions } from './options';
 import type { RequireTokenOptions } from './options';
 import type { AuthOutcome } from './authenticate-token';
 import { tokenAuthenticator } from './authenticate-token';
 import type { StrategyFacade } from '../passport-strategy-runner';
-import { strategyRunner } from '../passport-strategy-runner';
+import { strategyCall } from '../passport-strategy-runner';
 import type { TokenCache } from './token-cache';
 import type { AccessTokenAuth } from './types';
 
@@ -66,7 +67,7 @@ export function requireToken(options: RequireTokenOptions): RequireTokenMiddlewa
       );
     }),
   );
-  const runBearer = strategyRunner<AccessTokenAuth>(passport, 'bearer');
+  const callBearer = strategyCall<AccessTokenAuth>(passport, 'bearer');
 
   function refuse(res: Response, error: unknown): void {
     const refusal = isOAuthError(error) ? error : invalidToken(realm);
@@ -90,37 +91,34 @@ export function requireToken(options: RequireTokenOptions): RequireTokenMiddlewa
     setImmediate(next);
   }
 
-  /** A token not in the cache (or none at all) goes through Passport and passport-http-bearer. */
-  async function authenticateThroughPassport(req: Request, res: Response, next: NextFunction, token: string | undefined): Promise<void> {
-    const facade: StrategyFacade = { headers: token === undefined ? {} : { authorization: `Bearer ${token}` }, query: {} };
-    let auth: AccessTokenAuth | undefined;
-    try {
-      auth = await runBearer(facade);
-    } catch (error) {
-      return refuse(res, error);
-    }
-    if (!auth) return refuse(res, missingToken(realm));
-    admit(req, auth, next);
+  /**
+   * A token not in the cache (or none at all) goes through Passport and passport-http-bearer. The
+   * facade hands the strategy the token as its `access_token` parameter, which it takes as it is (an
+   * Authorization header would be built here only to be split again). The token68 syntax is checked
+   * only for a token that is refused: one that verified is three base64url segments, a token68.
+   */
+  function authenticateThroughPassport(req: Request, res: Response, next: NextFunction, found: FoundToken | undefined): void {
+    const facade: StrategyFacade = { headers: {}, query: found ? { access_token: found.token } : {} };
+    callBearer(facade, (error, auth) => {
+      if (auth) return admit(req, auth, next);
+      const malformed = found && syntaxRefusal(found, realm);
+      refuse(res, malformed ?? error ?? missingToken(realm));
+    });
   }
 
   function middleware(req: Request, res: Response, next: NextFunction): void {
     const found = extractBearerToken(req, settings);
     if (found.kind === 'refused') return refuse(res, found.error);
-    if (found.kind === 'none') return void authenticateThroughPassport(req, res, next, undefined);
+    if (found.kind === 'none') return authenticateThroughPassport(req, res, next, undefined);
     // The hot path: a token whose signature this middleware verified before. Passport would only hand
     // it to the same checks, so they run directly — synchronously unless the revocation check is not.
-    // Its token68 syntax was checked when it was verified; any other token's is checked now.
     let outcome: AuthOutcome | undefined;
     try {
       outcome = authenticateCached(found.token);
     } catch (error) {
       return refuse(res, error);
     }
-    if (outcome === undefined) {
-      const malformed = syntaxRefusal(found, realm);
-      if (malformed) return refuse(res, malformed);
-      return void authenticateThroughPassport(req, res, next, found.token);
-    }
+    if (outcome === undefined) return authenticateThroughPassport(req, res, next, found);
     if (outcome instanceof Promise) {
       outcome.then(
         (auth) => admit(req, auth, next),

@@ -6,7 +6,9 @@ import type { Express, NextFunction, Request, Response } from 'express';
 import request from 'supertest';
 import { requireToken } from '../../lib/bearer';
 import type { RequireTokenOptions } from '../../lib/bearer';
+import { KeySourceUnavailableError } from '../../lib/keys/errors';
 import { Keyring } from '../../lib/keys/keyring';
+import type { VerificationKeySource } from '../../lib/keys/types';
 import {
   TEST_AUDIENCE,
   TEST_ISSUER,
@@ -129,6 +131,38 @@ describe('requireToken — malformed requests (RFC 6750 §3.1 invalid_request)',
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('invalid_request');
     expect(res.headers['www-authenticate']).toMatch(/^Bearer realm="api", error="invalid_request"/);
+  });
+
+  it('refuses a signed token spoilt by one character outside token68 with 400, before any verification failure', async () => {
+    const token = tokenFor(keyring);
+    const spoilt = `${token.slice(0, 40)}$${token.slice(41)}`;
+    const res = await request(hostApp()).get('/records').set(...bearer(spoilt));
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: 'invalid_request', error_description: 'The access token in the Authorization header is malformed.' });
+  });
+
+  it('names the query when an allowed query token is not a token68', async () => {
+    const res = await request(hostApp({ allowQueryToken: true })).get('/records').query({ access_token: `${tokenFor(keyring)} x` });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: 'invalid_request', error_description: 'The access token in the query is malformed.' });
+  });
+
+  it('refuses a malformed token with 400 even when the verification keys cannot be fetched (never a 503)', async () => {
+    let fetched = 0;
+    const unreachable: VerificationKeySource = {
+      algorithms: () => ['RS256'],
+      getVerificationKey: () => {
+        fetched += 1;
+        return Promise.reject(new KeySourceUnavailableError('the JWKS endpoint is down'));
+      },
+    };
+    const token = tokenFor(keyring);
+    const res = await request(hostApp({ keys: unreachable })).get('/records').set(...bearer(`${token.slice(0, 40)}$${token.slice(41)}`));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('invalid_request');
+    expect(fetched).toBe(0);
+    const sound = await request(hostApp({ keys: unreachable })).get('/records').set(...bearer(token));
+    expect(sound.status).toBe(503);
   });
 
   it('refuses a token in the query with 400 invalid_request', async () => {
