@@ -176,6 +176,8 @@ export class Keyring implements VerificationKeySource {
   private activeKid: string;
   private jwksMemo: JsonWebKeySet | undefined;
   private algorithmsMemo: readonly SigningAlgorithm[] | undefined;
+  /** How many keys have a retirement scheduled: with none, `purgeDue` has nothing to look at. */
+  private scheduledRetirements = 0;
 
   private constructor(first: NewKey, clock: KeyringClockOption) {
     this.now = clock.now ?? Date.now;
@@ -326,6 +328,7 @@ export class Keyring implements VerificationKeySource {
       return;
     }
     entry.retireAt = at;
+    this.scheduledRetirements += 1;
     this.armRetirement(entry);
   }
 
@@ -437,6 +440,7 @@ export class Keyring implements VerificationKeySource {
 
   /** Removes the keys whose scheduled retirement is due (also done by a timer; this makes it exact). */
   private purgeDue(): void {
+    if (this.scheduledRetirements === 0) return;
     const now = this.now();
     for (const entry of [...this.entries.values()]) {
       if (entry.retireAt !== undefined && entry.retireAt <= now) this.remove(entry);
@@ -457,6 +461,7 @@ export class Keyring implements VerificationKeySource {
   private cancelRetirement(entry: KeyEntry): void {
     if (entry.retireTimer) clearTimeout(entry.retireTimer);
     entry.retireTimer = undefined;
+    if (entry.retireAt !== undefined) this.scheduledRetirements -= 1;
     entry.retireAt = undefined;
   }
 }

@@ -331,6 +331,22 @@ describe('Keyring — scheduled retirement', () => {
     expect(keyring.signingKey.kid).toBe(oldKid);
   });
 
+  it('follows a rescheduled retirement, and a cancelled one leaves another key’s due', async () => {
+    const thirdKid = keyring.add({ alg: 'ES256', privateKey: ecPem('P-256') });
+    keyring.retire(oldKid, { at: new Date(clock + 60_000) });
+    keyring.retire(oldKid, { at: new Date(clock + 120_000) });
+    keyring.retire(thirdKid, { at: new Date(clock + 30_000) });
+    keyring.activate(thirdKid);
+    keyring.activate(keyring.signingKey.kid);
+    clock += 90_000;
+    expect(await keyring.getVerificationKey(oldKid, 'ES256')).toBeDefined();
+    expect(await keyring.getVerificationKey(thirdKid, 'ES256')).toBeDefined();
+    clock += 30_000;
+    expect(keyring.findVerificationKey(oldKid, 'ES256')).toBeUndefined();
+    expect(keyring.kids()).toEqual(expect.arrayContaining([thirdKid]));
+    expect(keyring.kids()).not.toContain(oldKid);
+  });
+
   it('refuses an invalid date', () => {
     expect(() => keyring.retire(oldKid, { at: new Date(Number.NaN) })).toThrow(/not a valid date/);
   });
