@@ -115,9 +115,21 @@ export function bearerChallenge(realm: string, error?: OAuthError, scope?: strin
   return `Bearer ${params.join(', ')}`;
 }
 
+/** The body in `format`, or the RFC body when the format (a host's or a profile's function) throws. */
+function errorBody(error: OAuthError, format: ErrorBodyFormat): Record<string, unknown> {
+  if (format === rfcErrorBody) return rfcErrorBody(error);
+  try {
+    return format(error);
+  } catch {
+    return rfcErrorBody(error);
+  }
+}
+
 /**
  * Writes an OAuth error: status, headers, `Cache-Control: no-store` and a JSON body.
- * Anything that is not an `OAuthError` becomes a bare `server_error` with no detail.
+ * Anything that is not an `OAuthError` becomes a bare `server_error` with no detail. A `format`
+ * that throws gives the RFC 6749 §5.2 body instead: the answer is still the error's, never a
+ * failure of its own.
  */
 export function renderOAuthError(
   res: Response,
@@ -128,5 +140,5 @@ export function renderOAuthError(
     ? error
     : new OAuthError('server_error', 'The server could not complete the request.');
   if (res.headersSent) return;
-  sendJson(res, oauthError.status, format(oauthError), { 'Cache-Control': 'no-store', Pragma: 'no-cache', ...oauthError.headers });
+  sendJson(res, oauthError.status, errorBody(oauthError, format), { 'Cache-Control': 'no-store', Pragma: 'no-cache', ...oauthError.headers });
 }

@@ -5,8 +5,7 @@
  * `renderOAuthError` (one module), after the profile's status override and extra headers.
  */
 import type { Request, Response } from 'express';
-import type { ErrorBodyFormat } from '../errors';
-import { isOAuthError, OAuthError, renderOAuthError, rfcErrorBody } from '../errors';
+import { isOAuthError, OAuthError, renderOAuthError } from '../errors';
 import { sendJson } from '../json-response';
 import { callHookSafely } from './hooks';
 import type { TokenResponse } from './grants';
@@ -29,7 +28,7 @@ export interface Responder {
  */
 export function responder(wire: ResponseWireOptions): Responder {
   const { responseHeaders, errorStatus, responseFields } = wire;
-  const errorFormat = safeFormat(wire.errorFormat);
+  const { errorFormat } = wire;
 
   function extraHeaders(req: Request, res: Response): void {
     if (!responseHeaders) return;
@@ -75,15 +74,4 @@ function withProfileStatus(error: unknown, errorStatus: ResponseWireOptions['err
     return error;
   }
   return new OAuthError(error.code, error.description, { status, headers: { ...error.headers } });
-}
-
-/** A profile's error format that throws falls back to the RFC body rather than breaking the answer. */
-function safeFormat(format: ErrorBodyFormat): ErrorBodyFormat {
-  return (error) => {
-    try {
-      return format(error);
-    } catch {
-      return rfcErrorBody(error);
-    }
-  };
 }

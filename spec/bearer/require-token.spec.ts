@@ -514,6 +514,27 @@ describe('requireToken — mount safety', () => {
     const res = await request(app).get('/records');
     expect(res.body).toEqual({ error: 'invalid_request', errorDescription: 'The request carries no access token.' });
   });
+
+  it('answers in the RFC format when the configured format throws, on every path (sync, new token, async revocation)', async () => {
+    const app = hostApp({
+      errorFormat: () => {
+        throw new Error('format broke');
+      },
+      isRevoked: (claims) => Promise.resolve(claims.jti === 'gone'),
+    });
+    const none = await request(app).get('/records');
+    expect(none.status).toBe(401);
+    expect(none.body).toEqual({ error: 'invalid_request', error_description: 'The request carries no access token.' });
+    const forged = await request(app).get('/records').set(...bearer(`${tokenFor(keyring).slice(0, -4)}AAAA`));
+    expect(forged.status).toBe(401);
+    expect(forged.body.error).toBe('invalid_token');
+    const token = tokenFor(keyring, { jti: 'gone' });
+    for (let use = 0; use < 3; use += 1) {
+      const revoked = await request(app).get('/records').set(...bearer(token));
+      expect(revoked.status).toBe(401);
+      expect(revoked.body).toEqual({ error: 'invalid_token', error_description: 'The access token has been revoked.' });
+    }
+  });
 });
 
 describe('requireToken — options are checked once, at construction', () => {
