@@ -7,7 +7,7 @@
  * writes a stack trace or an internal message.
  */
 import type { Response } from 'express';
-import { sendJson } from './json-response';
+import { sendJsonText } from './json-response';
 
 export type OAuthErrorCode =
   | 'invalid_request'
@@ -115,21 +115,27 @@ export function bearerChallenge(realm: string, error?: OAuthError, scope?: strin
   return `Bearer ${params.join(', ')}`;
 }
 
-/** The body in `format`, or the RFC body when the format (a host's or a profile's function) throws. */
-function errorBody(error: OAuthError, format: ErrorBodyFormat): Record<string, unknown> {
-  if (format === rfcErrorBody) return rfcErrorBody(error);
-  try {
-    return format(error);
-  } catch {
-    return rfcErrorBody(error);
+/**
+ * The body in `format`, serialised; the RFC body when the format (a host's or a profile's
+ * function) throws or gives something JSON cannot hold (a BigInt, a cycle, nothing).
+ */
+function errorJson(error: OAuthError, format: ErrorBodyFormat): string {
+  if (format !== rfcErrorBody) {
+    try {
+      const json: unknown = JSON.stringify(format(error));
+      if (typeof json === 'string') return json;
+    } catch {
+      // the RFC body below
+    }
   }
+  return JSON.stringify(rfcErrorBody(error));
 }
 
 /**
  * Writes an OAuth error: status, headers, `Cache-Control: no-store` and a JSON body.
  * Anything that is not an `OAuthError` becomes a bare `server_error` with no detail. A `format`
- * that throws gives the RFC 6749 §5.2 body instead: the answer is still the error's, never a
- * failure of its own.
+ * that throws, or whose body JSON cannot hold, gives the RFC 6749 §5.2 body instead: the answer is
+ * still the error's, never a failure of its own.
  */
 export function renderOAuthError(
   res: Response,
@@ -140,5 +146,5 @@ export function renderOAuthError(
     ? error
     : new OAuthError('server_error', 'The server could not complete the request.');
   if (res.headersSent) return;
-  sendJson(res, oauthError.status, errorBody(oauthError, format), { 'Cache-Control': 'no-store', Pragma: 'no-cache', ...oauthError.headers });
+  sendJsonText(res, oauthError.status, errorJson(oauthError, format), { 'Cache-Control': 'no-store', Pragma: 'no-cache', ...oauthError.headers });
 }

@@ -15,7 +15,16 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
  * sendJson(res, 200, { access_token, token_type: 'Bearer' }, { 'Cache-Control': 'no-store', Pragma: 'no-cache' });
  */
 export function sendJson(res: Response, status: number, body: unknown, headers?: Readonly<Record<string, string>>): void {
-  const json = JSON.stringify(body);
+  sendJsonText(res, status, JSON.stringify(body), headers);
+}
+
+/**
+ * `sendJson` for a body already serialised (by a caller that must handle a body JSON cannot hold).
+ *
+ * @example
+ * sendJsonText(res, 401, '{"error":"invalid_token"}', { 'Cache-Control': 'no-store' });
+ */
+export function sendJsonText(res: Response, status: number, json: string, headers?: Readonly<Record<string, string>>): void {
   res.statusCode = status;
   if (headers) for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   res.setHeader('Content-Type', JSON_CONTENT_TYPE);

@@ -515,6 +515,13 @@ describe('requireToken — mount safety', () => {
     expect(res.body).toEqual({ error: 'invalid_request', errorDescription: 'The request carries no access token.' });
   });
 
+  it('answers in the RFC format when the configured format gives a body JSON cannot hold', async () => {
+    const app = hostApp({ errorFormat: (error) => ({ error: error.code, weight: BigInt(1) }) });
+    const res = await request(app).get('/records');
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual({ error: 'invalid_request', error_description: 'The request carries no access token.' });
+  });
+
   it('answers in the RFC format when the configured format throws, on every path (sync, new token, async revocation)', async () => {
     const app = hostApp({
       errorFormat: () => {

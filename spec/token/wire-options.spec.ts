@@ -185,4 +185,23 @@ describe('wire options — profile checks and error shapes', () => {
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: 'invalid_request', error_description: 'The grant_type parameter is required.' });
   });
+
+  it.each<[string, () => Record<string, unknown>]>([
+    ['a BigInt', () => ({ error: 'x', at: BigInt(1) })],
+    [
+      'a cycle',
+      () => {
+        const body: Record<string, unknown> = { error: 'x' };
+        body.self = body;
+        return body;
+      },
+    ],
+    ['nothing', () => undefined as unknown as Record<string, unknown>],
+  ])('falls back to the RFC error body when errorFormat gives %s, which JSON cannot hold', async (_what, errorFormat) => {
+    const { app } = tokenTestApp(keys, { wire: { errorFormat } });
+    const res = await request(app).post('/oauth2/token').type('form').send('scope=x');
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.body).toEqual({ error: 'invalid_request', error_description: 'The grant_type parameter is required.' });
+  });
 });
