@@ -2,9 +2,8 @@
  * The `BruteForceLimiter` over two rate-limiter-flexible limiters (one per key kind), whatever
  * store they keep their counters in. A failure is a `penalty` (one point) on both keys; an attempt
  * is refused while either key holds as many points as its limit allows; a success `delete`s its
- * own pair key. Keys are SHA-256 digests by default, so a client id of any length or content costs
- * the store the same few bytes and never appears in it. `inMemoryKeys` are the keys of
- * `MemoryBruteForceLimiter`, which keeps its counters itself: short keys as they are.
+ * own pair key. Keys are SHA-256 digests, so a client id of any length or content costs the store
+ * the same few bytes and never appears in it.
  */
 import { createHash } from 'node:crypto';
 import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
@@ -31,31 +30,6 @@ export function addressKey(ip: string): string {
   return digest(ip);
 }
 
-/** Longest raw key kept in process memory; longer ones are digested so an entry stays small. */
-const MAX_RAW_KEY_LENGTH = 256;
-
-/**
- * Keys for counters in this process's memory: the key itself when short (no hash on the hot path),
- * its digest when long. A raw key holds a NUL (or is an address), a digest never does, so the two
- * forms cannot meet.
- */
-export const inMemoryKeys: CounterKeys = {
-  pair(clientId, ip) {
-    return ip.length + clientId.length < MAX_RAW_KEY_LENGTH ? `${ip}\u0000${clientId}` : pairKey(clientId, ip);
-  },
-  address(ip) {
-    return ip.length < MAX_RAW_KEY_LENGTH ? ip : addressKey(ip);
-  },
-};
-
-/** How counter keys are made: SHA-256 digests by default (a shared store never sees a client id). */
-export interface CounterKeys {
-  pair(clientId: string, ip: string): string;
-  address(ip: string): string;
-}
-
-const DIGEST_KEYS: CounterKeys = { pair: pairKey, address: addressKey };
-
 function blockedFor(counter: RateLimiterRes | null, limiter: RateLimiterAbstract): number | undefined {
   if (counter === null || counter.consumedPoints < limiter.points) return undefined;
   const ms = counter.msBeforeNext > 0 ? counter.msBeforeNext : limiter.duration * 1000;
@@ -69,12 +43,12 @@ function blockedFor(counter: RateLimiterRes | null, limiter: RateLimiterAbstract
  *   perAddress: new RateLimiterMongo({ storeClient: connection, points: 100, duration: 900 }),
  * });
  */
-export function failureCounterLimiter({ perClientAndAddress, perAddress }: FailureCounters, keys: CounterKeys = DIGEST_KEYS): BruteForceLimiter {
+export function failureCounterLimiter({ perClientAndAddress, perAddress }: FailureCounters): BruteForceLimiter {
   return {
     async check({ clientId, ip }): Promise<BruteForceVerdict> {
       const [pair, address] = await Promise.all([
-        clientId === undefined ? null : perClientAndAddress.get(keys.pair(clientId, ip)),
-        perAddress.get(keys.address(ip)),
+        clientId === undefined ? null : perClientAndAddress.get(pairKey(clientId, ip)),
+        perAddress.get(addressKey(ip)),
       ]);
       const waits = [blockedFor(pair, perClientAndAddress), blockedFor(address, perAddress)].filter((s) => s !== undefined);
       if (waits.length > 0) return { allowed: false, retryAfterSeconds: Math.max(...waits) };
@@ -82,12 +56,12 @@ export function failureCounterLimiter({ perClientAndAddress, perAddress }: Failu
     },
     async recordFailure({ clientId, ip }) {
       await Promise.all([
-        clientId === undefined ? undefined : perClientAndAddress.penalty(keys.pair(clientId, ip)),
-        perAddress.penalty(keys.address(ip)),
+        clientId === undefined ? undefined : perClientAndAddress.penalty(pairKey(clientId, ip)),
+        perAddress.penalty(addressKey(ip)),
       ]);
     },
     async recordSuccess({ clientId, ip }) {
-      if (clientId !== undefined) await perClientAndAddress.delete(keys.pair(clientId, ip));
+      if (clientId !== undefined) await perClientAndAddress.delete(pairKey(clientId, ip));
     },
   };
 }

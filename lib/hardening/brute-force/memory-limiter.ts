@@ -9,7 +9,7 @@
  * many failures from other addresses; an attacker with that many addresses is not held back by
  * per-address counting anyway.
  */
-import { inMemoryKeys } from './counters';
+import { addressKey, pairKey } from './counters';
 import { FailureWindows } from './failure-windows';
 import type { AuthenticationAttempt, BruteForceLimiter, BruteForceLimits, BruteForceVerdict } from './limiter';
 import { resolveBruteForceLimits } from './limiter';
@@ -21,6 +21,22 @@ export interface MemoryBruteForceLimiterOptions {
 
 export const DEFAULT_MAX_COUNTERS = 100_000;
 const MAX_MAX_COUNTERS = 10_000_000;
+
+/** Longest raw key kept; longer ones are digested so an entry stays small. */
+const MAX_RAW_KEY_LENGTH = 256;
+
+/**
+ * The counters' keys: the key itself when short (no hash on the hot path), its digest when long. A
+ * raw key holds a NUL (or is an address), a digest never does, so the two forms cannot meet.
+ */
+const inMemoryKeys = {
+  pair(clientId: string, ip: string): string {
+    return ip.length + clientId.length < MAX_RAW_KEY_LENGTH ? `${ip}\u0000${clientId}` : pairKey(clientId, ip);
+  },
+  address(ip: string): string {
+    return ip.length < MAX_RAW_KEY_LENGTH ? ip : addressKey(ip);
+  },
+};
 
 /**
  * @example
