@@ -68,6 +68,19 @@ const PROTECTED_SERVERS = [
   { impl: 'express-jwt', role: 'peer', label: 'express-jwt', pkg: 'express-jwt' },
   { impl: 'passport-jwt', role: 'peer', label: 'passport-jwt', pkg: 'passport-jwt' },
   { impl: 'passport-http-bearer', role: 'peer', label: 'passport-http-bearer + jsonwebtoken', pkg: 'passport-http-bearer' },
+  // Cold only: the library and express-jwt (the best peer in every run so far) each again in a
+  // second process. On a shared host a process draws its own speed (bench/README "What one run can
+  // tell apart"): the cold verdict compares the rounds of both processes of each.
+  {
+    impl: 'library',
+    id: 'library-2',
+    repeatOf: 'library',
+    role: 'subject',
+    label: 'express-client-credentials `requireToken`, second process',
+    needs: ['keys', 'bearer'],
+    coldOnly: true,
+  },
+  { impl: 'express-jwt', id: 'express-jwt-2', repeatOf: 'express-jwt', role: 'peer', label: 'express-jwt, second process', coldOnly: true },
 ];
 
 function log(message) {
@@ -94,8 +107,9 @@ function missingParts(entry, status) {
 
 /**
  * Runs servers side by side: start each (and check it), warm each up, then `rounds` interleaved
- * rounds (A B C … A B C …). `loadFor(entry, server, round)` gives the runLoad options of one
- * round (`round` is undefined for the warm-up).
+ * rounds, each starting one server further along (A B C, B C A, C A B, …): no server always runs
+ * first in its round or always after the same one. `loadFor(entry, server, round)` gives the
+ * runLoad options of one round (`round` is undefined for the warm-up).
  */
 async function measureTogether({ title, entries, config, loadFor }) {
   const results = {};
@@ -125,7 +139,7 @@ async function measureTogether({ title, entries, config, loadFor }) {
       await runLoad({ ...loadFor(entry, server, undefined), duration: config.warmup });
     }
     for (let round = 0; round < config.rounds; round++) {
-      for (const { entry, server } of running) {
+      for (const { entry, server } of rotated(running, round)) {
         const result = await runLoad({ ...loadFor(entry, server, round), duration: config.duration, serverPid: server.pid });
         results[entry.id].rounds.push(result);
         log(`${title} round ${round + 1}/${config.rounds} ${entry.id}: ${result.rps.toFixed(0)} req/s${flag(result)}`);
@@ -135,6 +149,12 @@ async function measureTogether({ title, entries, config, loadFor }) {
     await Promise.all(running.map(({ server }) => server.stop()));
   }
   return results;
+}
+
+/** `list` starting at its `by`-th element (modulo its length), wrapping round. */
+function rotated(list, by) {
+  const start = list.length ? by % list.length : 0;
+  return [...list.slice(start), ...list.slice(0, start)];
 }
 
 function flag(result) {
@@ -241,7 +261,7 @@ function protectedEntries(config, keys, status, sanityToken) {
     const missing = missingParts(server, status);
     return {
       ...server,
-      id: server.impl,
+      id: server.id ?? server.impl,
       kind: 'protected',
       core: config.pin ? SERVER_CORE : undefined,
       options: { key: keys.RS256, libDir: config.libDir },
@@ -257,7 +277,7 @@ async function runHot(config, keys, status, pool, sanityToken) {
   const hotSet = pool.slice(0, config.hotTokens);
   return measureTogether({
     title: 'hot',
-    entries: protectedEntries(config, keys, status, sanityToken),
+    entries: protectedEntries(config, keys, status, sanityToken).filter((entry) => !entry.coldOnly),
     config,
     loadFor: (_entry, server) => ({
       url: server.url,

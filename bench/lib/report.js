@@ -23,7 +23,7 @@ const ISSUE_REFERENCE = {
 
 const fmt = {
   rps: (v) => (v === undefined ? '—' : Math.round(v).toLocaleString('en-US')),
-  ratio: (v) => (v === undefined || !Number.isFinite(v) ? '—' : `${v.toFixed(2)}×`),
+  ratio: (v, digits = 2) => (v === undefined || !Number.isFinite(v) ? '—' : `${v.toFixed(digits)}×`),
   ms: (v) => (v === undefined ? '—' : `${v.toFixed(1)}`),
   cores: (v) => (v === undefined ? '—' : v.toFixed(2)),
   mib: (v) => (v === undefined ? '—' : `${v.toFixed(0)} MiB`),
@@ -56,7 +56,7 @@ function summarizeScenario(scenario) {
     if (entry.rounds.some((r) => r.poolSpent)) problems.push('token pool spent before the full duration (rate still valid)');
     if (entry.error) problems.push(`not measured: ${entry.error}`);
     const roundRps = entry.rounds.map((r) => r.rps);
-    rows[id] = { id, label: entry.label, role: entry.role, rps, rpcs, p99, serverCores, loadCores, problems, rounds: entry.rounds.length, roundRps };
+    rows[id] = { id, label: entry.label, role: entry.role, repeatOf: entry.repeatOf, rps, rpcs, p99, serverCores, loadCores, problems, rounds: entry.rounds.length, roundRps };
   }
   return rows;
 }
@@ -81,7 +81,7 @@ function scenarioTable(rows, { ceiling, best, reference }) {
   for (const row of Object.values(rows)) {
     const name = row.role === 'subject' ? `**${row.label}**` : row.label;
     const ref = reference?.[row.id] !== undefined ? `${reference[row.id].toFixed(2)}×` : '';
-    const notes = [row === best ? 'best peer' : '', ...row.problems].filter(Boolean).join('; ');
+    const notes = [best && (row.id === best.id || row.repeatOf === best.id) ? 'best peer' : '', ...row.problems].filter(Boolean).join('; ');
     lines.push(
       `| ${name} | ${fmt.rps(row.rps?.median)} | ${spreadOf(row.rps)} | ${fmt.ratio(ratioOf(row, ceiling))} | ${fmt.ratio(ratioOf(row, best))} | ` +
         `${fmt.rps(row.rpcs?.median)} | ${spreadOf(row.rpcs)} | ${fmt.ratio(ratioOf(row, ceiling, 'rpcs'))} | ${fmt.ratio(ratioOf(row, best, 'rpcs'))} | ` +
@@ -114,7 +114,8 @@ function bothRatios(a, b) {
   if (cpu !== undefined) notes.push(`${fmt.ratio(cpu)} per CPU-second`);
   const paired = pairedRatio(a, b);
   if (paired) notes.push(`round by round ${fmt.ratio(paired.median)}, ${fmt.ratio(paired.min)}–${fmt.ratio(paired.max)}`);
-  return `${fmt.ratio(ratioOf(a, b))} req/s${notes.length ? ` (${notes.join('; ')})` : ''}`;
+  // three decimals on the figure the verdict reads, so a ratio just under a line never shows as on it
+  return `${fmt.ratio(ratioOf(a, b), 3)} req/s${notes.length ? ` (${notes.join('; ')})` : ''}`;
 }
 
 function machineSection(results) {
@@ -244,18 +245,53 @@ function protectedSection(hot, cold, targets) {
   }
   if (cold) {
     const coldRows = summarizeScenario(cold);
-    const best = bestPeer(coldRows);
+    const pooled = summarizeScenario(pooledScenario(cold));
+    const best = bestPeer(pooled);
     parts.push(
-      `### Cold: every request a token the server has never seen\n\n(× ceiling is against the no-auth route of the hot scenario.)\n\n${scenarioTable(coldRows, { ceiling, best, reference: undefined })}`,
+      `### Cold: every request a token the server has never seen\n\n(× ceiling is against the no-auth route of the hot scenario. ` +
+        `The library and express-jwt ran in two processes each, a row per process; × best peer is against the best peer's rounds in all its processes.)\n\n` +
+        scenarioTable(coldRows, { ceiling, best, reference: undefined }),
     );
-    const vsBest = ratioOf(coldRows.library, best);
+    const subject = pooled.library;
+    const vsBest = ratioOf(subject, best);
     targets.push({
       target: 'protected route, cold tokens ≥ the best peer',
-      measured: vsBest === undefined ? 'not measured' : `${bothRatios(coldRows.library, best)} the best peer (${best.label}, ${fmt.rps(best.rps.median)} req/s)`,
+      measured:
+        vsBest === undefined
+          ? 'not measured'
+          : `${bothRatios(subject, best)} the best peer (${best.label}, ${fmt.rps(best.rps.median)} req/s; each the median of ${subject.rps.n} and ${best.rps.n} rounds over its processes)${processToProcess(coldRows)}`,
       pass: vsBest === undefined ? undefined : vsBest >= TARGETS.coldVsBestPeer,
     });
   }
   return parts.length ? parts.join('\n\n') : 'Not run.';
+}
+
+/**
+ * A scenario with each server that ran in more than one process (`repeatOf`) as one entry: the
+ * rounds of its first process, then those of the next. Two servers' rounds stay paired (the k-th
+ * round of one's first process with the k-th of the other's) as long as both ran in as many
+ * processes.
+ */
+function pooledScenario(scenario) {
+  const pooled = {};
+  for (const [id, entry] of Object.entries(scenario)) if (!entry.repeatOf) pooled[id] = { ...entry, rounds: [...entry.rounds] };
+  for (const entry of Object.values(scenario)) {
+    const first = entry.repeatOf && pooled[entry.repeatOf];
+    if (first) first.rounds.push(...entry.rounds);
+  }
+  return pooled;
+}
+
+/**
+ * "; process to process: library 0.97×, express-jwt 1.08×": the same server in its second process
+ * against its first. Nothing but the host and the process differs between the two, so this is how
+ * close a verdict the run can make.
+ */
+function processToProcess(rows) {
+  const pairs = Object.values(rows)
+    .filter((row) => row.repeatOf && ratioOf(row, rows[row.repeatOf]) !== undefined)
+    .map((row) => `${row.repeatOf} ${bothRatios(row, rows[row.repeatOf])}`);
+  return pairs.length ? `; the same server, second process against first (what this run can tell apart): ${pairs.join('; ')}` : '';
 }
 
 function memorySection(memory, targets) {
@@ -318,7 +354,10 @@ is 2xx answers per second of CPU the server process used (all threads): the cost
 barely moves when other work on a shared machine takes the server's core away. In the Targets table,
 **round by round** is the median (and min–max) of the two servers' ratio within each round: the servers
 of a round run back to back, so a slow phase of the host touches both; it is shown to read a close
-verdict by, the verdicts themselves use the ratio of the medians.
+verdict by, the verdicts themselves use the ratio of the medians. Each round starts one server further
+along than the round before, so no server always runs first. In the cold scenario the library and
+express-jwt each run in two processes: the verdict uses the rounds of both, and how far apart the same
+server lands in its two processes is how close a verdict the run can make.
 
 ${machineSection(results)}
 
