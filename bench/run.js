@@ -9,7 +9,8 @@
  *             one thread per core unpinned, and the library signing on its main thread, unpinned
  *   hot     — GET /api/records behind requireToken vs no auth vs express-jwt, passport-jwt,
  *             passport-http-bearer + jsonwebtoken; 200 tokens reused
- *   cold    — the same routes, every request a token the server has never seen
+ *   cold    — the same routes, every request a token the server has never seen; the library and
+ *             express-jwt in two processes each (the verdict pools both)
  *   memory  — RSS after 1 000 000 verified requests over 100 000 distinct tokens (requireToken, in-process, ES256)
  *
  * Servers run one per process pinned to core 1, the load generator (autocannon, this process) on

@@ -283,8 +283,8 @@ function pooledScenario(scenario) {
 }
 
 /**
- * "; process to process: library 0.97×, express-jwt 1.08×": the same server in its second process
- * against its first. Nothing but the host and the process differs between the two, so this is how
+ * "; the same server, second process against first (…): library 0.970× req/s (…); express-jwt 1.080×
+ * req/s (…)": each server that ran twice, its second process against its first. Nothing but the host and the process differs between the two, so this is how
  * close a verdict the run can make.
  */
 function processToProcess(rows) {
